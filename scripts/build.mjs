@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Builds every artifact with esbuild:
+//  - dist/functions/<name>/index.mjs  one self-contained, minified ESM bundle per src/functions/<name>/index.ts
+//    (the exact files that deploy and that the local edge runs)
+//  - dist/lib/index.js                the library (package main export)
+//  - dist/cli.js                      the CLI behind bin/cloudfront-hls
+//  - dist/types/                      declarations for the library
+// Runs from `npm ci` (prepare) so a fresh clone works without another step.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const log = (...a) => { if (!quiet) console.log(...a); };
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+// Node 20 locally, nodejs22.x on Lambda: target the older one so the same bundle runs on both.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', legalComments: 'none' };
+// ESM bundles that contain CommonJS dependencies need a real `require`.
+const requireShim = "import { createRequire as __cfhlsCreateRequire } from 'node:module'; const require = __cfhlsCreateRequire(import.meta.url);";
+
+const fnDir = join(root, 'src', 'functions');
+const functions = existsSync(fnDir) ? readdirSync(fnDir).filter((n) => existsSync(join(fnDir, n, 'index.ts'))) : [];
+for (const name of functions) {
+  const outfile = join(root, 'dist', 'functions', name, 'index.mjs');
+  await build({
+    ...common,
+    entryPoints: [join(fnDir, name, 'index.ts')],
+    outfile,
+    minify: true,
+    sourcemap: false,
+    banner: { js: requireShim },
+  });
+  log(`built dist/functions/${name}/index.mjs (${statSync(outfile).size} bytes)`);
+}
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'index.ts')],
+  outfile: join(root, 'dist', 'lib', 'index.js'),
+  packages: 'external',
+  sourcemap: true,
+});
+log('built dist/lib/index.js');
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(root, 'dist', 'cli.js'),
+  packages: 'external',
+  sourcemap: true,
+});
+log('built dist/cli.js');
+
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+log('built dist/types');

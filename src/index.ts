@@ -1,0 +1,5 @@
+/**
+ * cloudfront-hls: the library. Only what is exported here is public.
+ */
+export * from './rewriter/index.js';
+export { CloudFrontHlsError, NotAPlaylistError, InvalidOptionError } from './errors.js';

@@ -1,0 +1,98 @@
+/**
+ * CloudFront signed-URL credentials as raw query bytes.
+ *
+ * Values are never decoded or re-encoded: CloudFront compares the exact bytes it signed, and a
+ * URLSearchParams round trip turns `~` into `%7E` (and `-`/`_` survive only by luck), breaking the signature.
+ */
+
+/** The params a custom-policy signed URL carries, in the order they are appended. */
+export const CREDENTIAL_PARAMS = ['Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+/** Every param CloudFront strips before the origin (Expires marks a canned policy). */
+export const SIGNED_URL_PARAMS = ['Expires', ...CREDENTIAL_PARAMS] as const;
+/** The suffix the viewer-request handler appends (`Policy-PREFIX`, ...): a build-time constant. */
+export const DEFAULT_CREDENTIAL_SUFFIX = '-PREFIX';
+
+export type CredentialParam = (typeof SIGNED_URL_PARAMS)[number];
+
+/** Raw (still percent-encoded, exactly as sent) credential values. */
+export type Credentials = Partial<Record<CredentialParam, string>>;
+
+/**
+ * - `custom`: Policy + Signature + Key-Pair-Id: one signature covers a whole folder, so it can be propagated.
+ * - `canned`: Expires without Policy: covers exactly one URL, so it cannot be propagated.
+ * - `none`: no usable credentials (absent or incomplete).
+ */
+export type CredentialKind = 'custom' | 'canned' | 'none';
+
+/** One `name=value` pair of a query string, as raw bytes; `value` is undefined for a bare `name`. */
+export interface QueryPair {
+  name: string;
+  value: string | undefined;
+}
+
+/** Splits a query string (without `?`) into raw pairs; empty pieces (`&&`) are dropped. Linear time. */
+export function splitQuery(query: string): QueryPair[] {
+  const pairs: QueryPair[] = [];
+  if (query === '') return pairs;
+  for (const piece of query.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    pairs.push(eq === -1 ? { name: piece, value: undefined } : { name: piece.slice(0, eq), value: piece.slice(eq + 1) });
+  }
+  return pairs;
+}
+
+/**
+ * Reads credentials named `<Param><suffix>` from a raw query string.
+ * A param that appears more than once is ambiguous (which copy did CloudFront check?), so it is dropped.
+ */
+export function readCredentials(query: string, suffix = ''): Credentials {
+  const found: Credentials = {};
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const { name, value } of splitQuery(query)) {
+    if (!name.endsWith(suffix)) continue;
+    const base = suffix === '' ? name : name.slice(0, name.length - suffix.length);
+    if (!(SIGNED_URL_PARAMS as readonly string[]).includes(base) || value === undefined || value === '') continue;
+    if (seen.has(base)) dup.add(base);
+    seen.add(base);
+    found[base as CredentialParam] = value;
+  }
+  for (const name of dup) delete found[name as CredentialParam];
+  return found;
+}
+
+/** Classifies credentials; see {@link CredentialKind}. */
+export function credentialKind(c: Credentials): CredentialKind {
+  if (c.Signature === undefined || c['Key-Pair-Id'] === undefined) return 'none';
+  if (c.Policy !== undefined) return 'custom';
+  if (c.Expires !== undefined) return 'canned';
+  return 'none';
+}
+
+/** `Policy=...&Signature=...&Key-Pair-Id=...[&Hash-Algorithm=...]` for a custom policy, raw bytes. */
+export function credentialQuery(c: Credentials): string {
+  const parts: string[] = [];
+  for (const name of CREDENTIAL_PARAMS) {
+    const value = c[name];
+    if (value !== undefined) parts.push(`${name}=${value}`);
+  }
+  return parts.join('&');
+}
+
+/**
+ * Reads `DateLessThan` (epoch seconds) from a custom policy's raw query value (CloudFront's URL-safe base64),
+ * or undefined when the policy cannot be read. Used only to bound cache lifetimes, never to authorize.
+ */
+export function policyExpiry(rawPolicy: string): number | undefined {
+  try {
+    const b64 = decodeURIComponent(rawPolicy).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/');
+    const json = JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as {
+      Statement?: Array<{ Condition?: { DateLessThan?: { 'AWS:EpochTime'?: unknown } } }>;
+    };
+    const t = json.Statement?.[0]?.Condition?.DateLessThan?.['AWS:EpochTime'];
+    return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
