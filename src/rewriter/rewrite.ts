@@ -1,18 +1,426 @@
-import { NotAPlaylistError } from '../errors.js';
+/**
+ * Lossless HLS playlist rewriter (RFC 8216, draft-pantos-hls-rfc8216bis).
+ *
+ * Every URI a player will fetch from the viewer's own host gets the viewer's CloudFront credentials; every
+ * other byte is kept. Hand-written rather than built on m3u8-parser: a parser rebuilds the playlist from a
+ * model and loses unknown tags, attribute order and line endings, and it does not tell where a URI sits in
+ * the text. This is a single forward scan: each line and each attribute list is read once, no regexes that
+ * can backtrack, so time is linear in the input.
+ */
+import { InvalidOptionError, NotAPlaylistError } from '../errors.js';
+import {
+  DEFAULT_CREDENTIAL_SUFFIX,
+  SIGNED_URL_PARAMS,
+  credentialKind,
+  credentialQuery,
+  readCredentials,
+  splitQuery,
+} from './credentials.js';
 import type { RewriteOptions, RewriteResult } from './types.js';
 
-// Implementation in progress (placeholder signatures so dependants compile).
+/**
+ * Tags whose attribute lists hold URIs a player fetches, and the attribute names that hold them
+ * (RFC 8216bis 4.4.4.4, 4.4.4.5, 4.4.4.9, 4.4.5.1, 4.4.5.2, 4.4.5.3, 4.4.6.1-4.4.6.5, 4.4.6.6, and the
+ * HLS interstitials attributes of EXT-X-DATERANGE). The lookup is by exact attribute name, so `URI` never
+ * matches inside `SERVER-URI` or `X-ASSET-URI`.
+ */
+const URI_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['EXT-X-MEDIA', ['URI']],
+  ['EXT-X-I-FRAME-STREAM-INF', ['URI']],
+  ['EXT-X-IMAGE-STREAM-INF', ['URI']],
+  ['EXT-X-KEY', ['URI']],
+  ['EXT-X-SESSION-KEY', ['URI']],
+  ['EXT-X-MAP', ['URI']],
+  ['EXT-X-SESSION-DATA', ['URI']],
+  ['EXT-X-PART', ['URI']],
+  ['EXT-X-PRELOAD-HINT', ['URI']],
+  ['EXT-X-RENDITION-REPORT', ['URI']],
+  ['EXT-X-CONTENT-STEERING', ['SERVER-URI']],
+  ['EXT-X-DATERANGE', ['X-ASSET-URI', 'X-ASSET-LIST', 'X-URI']],
+]);
+
+/** Legacy low-latency tag whose whole value is a URI: `#EXT-X-PREFETCH:<uri>`. */
+const PREFETCH = 'EXT-X-PREFETCH';
+const DEFINE = 'EXT-X-DEFINE';
+const BOM = '\uFEFF';
+
+/** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
-  void input;
-  return false;
+  return playlistProblem(input) === undefined;
 }
+
+/**
+ * Returns `input` as text when it is a playlist (see {@link isPlaylist}); otherwise throws
+ * {@link NotAPlaylistError} with a one-line reason.
+ */
 export function assertPlaylist(input: string | Uint8Array): string {
-  throw new NotAPlaylistError(String(input.length));
+  const problem = playlistProblem(input);
+  if (problem !== undefined) throw new NotAPlaylistError(problem);
+  return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
 }
-export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
-  void options;
-  return { text, rewritten: 0, untouched: 0 };
+
+function playlistProblem(input: string | Uint8Array): string | undefined {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch (err) {
+      void err;
+      return 'input is not UTF-8 text (binary data?), so it is not an HLS playlist';
+    }
+  }
+  if (text.length === 0) return 'input is empty, not an HLS playlist';
+  if (text.includes('\0')) return 'input contains NUL bytes (binary data?), so it is not an HLS playlist';
+  const start = text.startsWith(BOM) ? 1 : 0;
+  // RFC 8216 4.3.1.1: the first line of every playlist is the EXTM3U tag.
+  if (!text.startsWith('#EXTM3U', start)) return 'input does not start with #EXTM3U, so it is not an HLS playlist';
+  const after = text.charCodeAt(start + 7);
+  if (!Number.isNaN(after) && after !== 0x0a && after !== 0x0d && after !== 0x20 && after !== 0x09) {
+    return 'input does not start with #EXTM3U, so it is not an HLS playlist';
+  }
+  return undefined;
 }
+
+/**
+ * Rewrites `text` so every URI a player fetches from the viewer's host (or an allowed host) carries the
+ * credentials of `options.url`. Throws {@link InvalidOptionError} when there is nothing to propagate
+ * (no credentials, or a canned policy, whose signature covers one exact URL).
+ *
+ * @example
+ * ```ts
+ * const out = rewritePlaylist('#EXTM3U\n#EXTINF:4,\nseg0.ts\n', {
+ *   url: 'https://d111.cloudfront.net/movies/42/master.m3u8?Policy=eyJ...&Signature=abc~&Key-Pair-Id=K2AB',
+ * });
+ * // seg0.ts?Policy=eyJ...&Signature=abc~&Key-Pair-Id=K2AB
+ * ```
+ */
 export function rewritePlaylist(text: string, options: RewriteOptions): string {
-  return rewritePlaylistDetailed(text, options).text;
+  const result = rewritePlaylistDetailed(text, options);
+  if (result.skipped === 'canned-policy') {
+    throw new InvalidOptionError(
+      'the URL is signed with a canned policy (Expires), which covers only that one URL; sign it with a custom policy whose Resource ends in * to cover the whole title',
+    );
+  }
+  if (result.skipped === 'no-credentials') {
+    throw new InvalidOptionError('the URL carries no complete custom-policy credentials (Policy, Signature, Key-Pair-Id)');
+  }
+  return result.text;
+}
+
+/** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
+export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
+  const context = makeContext(options);
+  // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, skipped: context.skipped };
+
+  const out: string[] = [];
+  let pos = 0;
+  const length = body.length;
+  while (pos < length) {
+    let nl = body.indexOf('\n', pos);
+    if (nl === -1) nl = length;
+    // Keep each line's own terminator (LF, CRLF or none at end of file).
+    let end = nl;
+    if (end > pos && body.charCodeAt(end - 1) === 0x0d) end--;
+    out.push(rewriteLine(body.slice(pos, end), context));
+    out.push(body.slice(end, nl === length ? length : nl + 1));
+    pos = nl + 1;
+  }
+  return { text: out.join(''), rewritten: context.rewritten, untouched: context.untouched };
+}
+
+interface Context {
+  viewer: URL;
+  allowHosts: ReadonlySet<string>;
+  /** `Policy=..&Signature=..&Key-Pair-Id=..[&Hash-Algorithm=..]`, raw bytes. */
+  credentials: string;
+  /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
+  stripNames: ReadonlySet<string>;
+  variables: Map<string, string>;
+  rewritten: number;
+  untouched: number;
+  skipped?: RewriteResult['skipped'];
+}
+
+function makeContext(options: RewriteOptions): Context {
+  let viewer: URL;
+  try {
+    viewer = new URL(options.url);
+  } catch (err) {
+    throw new InvalidOptionError('url must be an absolute http(s) URL of the playlist', { cause: err });
+  }
+  if (viewer.protocol !== 'https:' && viewer.protocol !== 'http:') {
+    throw new InvalidOptionError(`url must be an http(s) URL, got ${viewer.protocol}`);
+  }
+  const suffix = options.credentialSuffix ?? '';
+  const rawQuery = rawQueryOf(options.url);
+  const credentials = options.credentials ?? readCredentials(rawQuery, suffix);
+  const kind = credentialKind(credentials);
+  const allowHosts = new Set<string>();
+  for (const host of options.allowHosts ?? []) {
+    const h = host.trim().toLowerCase();
+    if (h !== '') allowHosts.add(h);
+  }
+  const stripNames = new Set<string>();
+  for (const name of SIGNED_URL_PARAMS) {
+    stripNames.add(name);
+    stripNames.add(name + DEFAULT_CREDENTIAL_SUFFIX);
+    if (suffix !== '') stripNames.add(name + suffix);
+  }
+  const context: Context = {
+    viewer,
+    allowHosts,
+    credentials: credentialQuery(credentials),
+    stripNames,
+    variables: new Map(),
+    rewritten: 0,
+    untouched: 0,
+  };
+  if (kind === 'canned') context.skipped = 'canned-policy';
+  else if (kind === 'none') context.skipped = 'no-credentials';
+  return context;
+}
+
+/** The query of a URL exactly as written (no decoding), without `?` and fragment. */
+function rawQueryOf(url: string): string {
+  const hash = url.indexOf('#');
+  const head = hash === -1 ? url : url.slice(0, hash);
+  const q = head.indexOf('?');
+  return q === -1 ? '' : head.slice(q + 1);
+}
+
+function rewriteLine(line: string, ctx: Context): string {
+  if (line.length === 0) return line;
+  if (line.charCodeAt(0) === 0x23 /* # */) {
+    // RFC 8216 4.1: lines starting with # are tags if they start with #EXT, comments otherwise.
+    if (!line.startsWith('#EXT')) return line;
+    const colon = line.indexOf(':');
+    if (colon === -1) return line;
+    const tag = line.slice(1, colon);
+    const names = URI_ATTRIBUTES.get(tag);
+    if (names !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, names, ctx);
+    if (tag === PREFETCH) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
+    if (tag === DEFINE) recordDefine(line.slice(colon + 1), ctx);
+    return line;
+  }
+  return rewriteUriLine(line, ctx);
+}
+
+/** A URI line: keep surrounding whitespace exactly, rewrite the URI between. */
+function rewriteUriLine(line: string, ctx: Context): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isSpace(line.charCodeAt(start))) start++;
+  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
+  if (start === end) return line;
+  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+/** One `NAME=value` of an attribute list (RFC 8216 4.2), as offsets into the line. */
+interface Attribute {
+  name: string;
+  valueStart: number;
+  valueEnd: number;
+  quoted: boolean;
+}
+
+/**
+ * Parses an attribute list from `start` per RFC 8216 4.2: comma-separated `AttributeName=AttributeValue`,
+ * where a quoted-string may itself contain commas. Whitespace around names is tolerated (as players do).
+ * Returns undefined for a list it cannot read to the end (an unterminated quote, a piece without `=`), so the
+ * caller leaves the line exactly as it was. Linear: every character is visited once.
+ */
+export function parseAttributeList(line: string, start: number): Attribute[] | undefined {
+  const attributes: Attribute[] = [];
+  let pos = start;
+  const length = line.length;
+  while (pos < length) {
+    const eq = line.indexOf('=', pos);
+    if (eq === -1) return line.slice(pos).trim() === '' ? attributes : undefined;
+    const name = line.slice(pos, eq).trim();
+    if (name.includes(',')) return undefined;
+    let valueStart = eq + 1;
+    while (valueStart < length && (line.charCodeAt(valueStart) === 0x20 || line.charCodeAt(valueStart) === 0x09)) valueStart++;
+    let valueEnd: number;
+    let next: number;
+    let quoted = false;
+    if (line.charCodeAt(valueStart) === 0x22 /* " */) {
+      const close = line.indexOf('"', valueStart + 1);
+      if (close === -1) return undefined;
+      quoted = true;
+      valueEnd = close + 1;
+      const comma = line.indexOf(',', valueEnd);
+      if (comma !== -1 && line.slice(valueEnd, comma).trim() !== '') return undefined;
+      next = comma === -1 ? length : comma + 1;
+      if (comma === -1 && line.slice(valueEnd).trim() !== '') return undefined;
+    } else {
+      const comma = line.indexOf(',', valueStart);
+      valueEnd = comma === -1 ? length : comma;
+      next = comma === -1 ? length : comma + 1;
+    }
+    attributes.push({ name, valueStart, valueEnd, quoted });
+    pos = next;
+  }
+  return attributes;
+}
+
+function rewriteAttributeList(line: string, start: number, names: readonly string[], ctx: Context): string {
+  const attributes = parseAttributeList(line, start);
+  if (attributes === undefined) return line.slice(start);
+  let out = '';
+  let pos = start;
+  for (const a of attributes) {
+    // Only quoted-string values hold URIs (RFC 8216 4.4); anything else is left as written.
+    if (!a.quoted || !names.includes(a.name)) continue;
+    const uri = line.slice(a.valueStart + 1, a.valueEnd - 1);
+    if (uri.trim() === '') continue;
+    out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx);
+    pos = a.valueEnd - 1;
+  }
+  return out + line.slice(pos);
+}
+
+/** EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remember NAME/VALUE and QUERYPARAM variables for `{$name}` references. */
+function recordDefine(list: string, ctx: Context): void {
+  const attributes = parseAttributeList(list, 0);
+  if (attributes === undefined) return;
+  const get = (n: string): string | undefined => {
+    const a = attributes.find((x) => x.name === n && x.quoted);
+    return a === undefined ? undefined : list.slice(a.valueStart + 1, a.valueEnd - 1);
+  };
+  const name = get('NAME');
+  const value = get('VALUE');
+  if (name !== undefined && value !== undefined) {
+    ctx.variables.set(name, value);
+    return;
+  }
+  const queryParam = get('QUERYPARAM');
+  if (queryParam !== undefined) {
+    // The value of the playlist URL's query parameter; a credential name resolves to nothing here, since
+    // credentials are appended separately and must appear exactly once.
+    if ((SIGNED_URL_PARAMS as readonly string[]).includes(queryParam)) return;
+    for (const pair of splitQuery(rawQueryOf(ctx.viewer.href))) {
+      if (pair.name === queryParam && pair.value !== undefined) {
+        ctx.variables.set(queryParam, safeDecode(pair.value));
+        return;
+      }
+    }
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Substitutes `{$name}` references (RFC 8216bis 4.3) whose variable is defined in this playlist. Unknown
+ * references (IMPORTed from a parent) stay as written.
+ */
+function substituteVariables(uri: string, ctx: Context): string {
+  if (ctx.variables.size === 0) return uri;
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const open = uri.indexOf('{$', pos);
+    if (open === -1) break;
+    const close = uri.indexOf('}', open + 2);
+    if (close === -1) break;
+    const value = ctx.variables.get(uri.slice(open + 2, close));
+    if (value === undefined) {
+      out += uri.slice(pos, close + 1);
+    } else {
+      out += uri.slice(pos, open) + value;
+    }
+    pos = close + 1;
+  }
+  return out + uri.slice(pos);
+}
+
+/** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
+function rewriteUri(original: string, ctx: Context): string {
+  const uri = substituteVariables(original, ctx);
+  const result = qualifies(uri, ctx) ? appendCredentials(uri, ctx) : original;
+  if (result === original) ctx.untouched++;
+  else ctx.rewritten++;
+  return result;
+}
+
+/**
+ * A URI gets credentials only when it resolves to the viewer's own host or an allowed host: credentials are
+ * bearer tokens. Relative and root-relative references always resolve to the playlist's host (RFC 3986 5.2).
+ * Non-HTTP schemes (`skd:`, `data:`, ...) and URIs whose host depends on an unresolved variable never qualify.
+ */
+function qualifies(uri: string, ctx: Context): boolean {
+  const scheme = schemeOf(uri);
+  if (scheme === undefined) {
+    if (uri.startsWith('{$')) return false; // e.g. {$base}/seg.ts: the host is not known here
+    if (!uri.startsWith('//')) return true;
+  } else if (scheme !== 'http' && scheme !== 'https') {
+    return false;
+  } else if (scheme === 'http' && ctx.viewer.protocol === 'https:') {
+    // Never send credentials in clear text when the viewer uses TLS.
+    return false;
+  }
+  const authorityStart = uri.indexOf('//') + 2;
+  let authorityEnd = authorityStart;
+  while (authorityEnd < uri.length && !'/?#'.includes(uri.charAt(authorityEnd))) authorityEnd++;
+  if (uri.slice(authorityStart, authorityEnd).includes('{$')) return false;
+  let resolved: URL;
+  try {
+    resolved = new URL(uri, ctx.viewer);
+  } catch {
+    return false;
+  }
+  if (resolved.username !== '' || resolved.password !== '') return false;
+  if (resolved.host === ctx.viewer.host) return true;
+  return ctx.allowHosts.has(resolved.host) || ctx.allowHosts.has(resolved.hostname);
+}
+
+/** RFC 3986 3.1 scheme, lower-cased, or undefined for a relative reference. */
+function schemeOf(uri: string): string | undefined {
+  const first = uri.charCodeAt(0);
+  if (!((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) return undefined;
+  for (let i = 1; i < uri.length; i++) {
+    const c = uri.charCodeAt(i);
+    if (c === 0x3a /* : */) return uri.slice(0, i).toLowerCase();
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+    if (!ok) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Appends the credentials to the query (before any fragment), after removing credentials already present,
+ * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
+ */
+function appendCredentials(uri: string, ctx: Context): string {
+  const hash = uri.indexOf('#');
+  const fragment = hash === -1 ? '' : uri.slice(hash);
+  const head = hash === -1 ? uri : uri.slice(0, hash);
+  const q = head.indexOf('?');
+  if (q === -1) return `${head}?${ctx.credentials}${fragment}`;
+  const path = head.slice(0, q);
+  const query = head.slice(q + 1);
+  let kept = query;
+  if (query.includes('=')) {
+    const pieces = query.split('&');
+    const keep = pieces.filter((piece) => {
+      const eq = piece.indexOf('=');
+      return !ctx.stripNames.has(eq === -1 ? piece : piece.slice(0, eq));
+    });
+    if (keep.length !== pieces.length) kept = keep.join('&');
+  }
+  const separator = kept === '' || kept.endsWith('&') ? '' : '&';
+  return `${path}?${kept}${separator}${ctx.credentials}${fragment}`;
 }
