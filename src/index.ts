@@ -3,3 +3,4 @@
  */
 export * from './rewriter/index.js';
 export { CloudFrontHlsError, NotAPlaylistError, InvalidOptionError } from './errors.js';
+export * from './signer/index.js';

@@ -6,8 +6,12 @@ import { CloudFrontHlsError } from '../errors.js';
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
 import { rewriteCommand } from './commands/rewrite.js';
+import { keygenCommand } from './commands/keygen.js';
+import { signCommand } from './commands/sign.js';
+import { serveCommand } from './commands/serve.js';
+import { verifyCommand } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [rewriteCommand];
+const COMMANDS: readonly Command[] = [rewriteCommand, keygenCommand, signCommand, serveCommand, verifyCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,179 @@
+/**
+ * Cold start: a fresh `node` process imports one bundle and serves the first recorded event; median of several.
+ * origin-response is measured twice: with the S3 client bundled (what we ship) and with `@aws-sdk/*` external,
+ * loaded from node_modules at run time as it would be from the Lambda runtime's own SDK. Its S3 GetObject goes to
+ * a local HTTP server on 127.0.0.1 (origin custom header x-cfhls-s3-endpoint), so the first call includes the SDK's
+ * real first-request work (credential chain, signing, HTTP agent) but no internet.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildFunction, ROOT } from './bundle.js';
+import { multivariantPlaylist } from './generate.js';
+import { fmt, median, table, target } from './stats.js';
+import type { BenchOptions } from './stats.js';
+
+/** Issue 6 budget: viewer-request loads and serves its first event in under 20 ms. */
+export const VIEWER_REQUEST_COLD_START_BUDGET_MS = 20;
+
+const CHILD = join(ROOT, 'bench', 'cold-start-child.mjs');
+
+interface ChildTiming {
+  bootMs: number;
+  importMs: number;
+  firstCallMs: number;
+  wallMs: number;
+  status: string;
+  rewrite: string;
+}
+
+export interface ColdStartFigures {
+  name: string;
+  bundleBytes: number | undefined;
+  runs: number;
+  importMs: number;
+  firstCallMs: number;
+  /** import + first call: what the bundle adds to a cold invocation. */
+  loadAndServeMs: number;
+  /** spawn to exit, including node's own start-up. */
+  wallMs: number;
+  result: string;
+}
+
+export interface ColdStartSection {
+  figures: ColdStartFigures[];
+  lines: string[];
+}
+
+/** A child environment with fake static credentials and no access to the user's AWS config. */
+function childEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDCFHLSBENCH000000',
+    AWS_SECRET_ACCESS_KEY: 'cfhls-bench-not-a-secret',
+    AWS_CONFIG_FILE: '/nonexistent/cfhls-bench/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/cfhls-bench/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NODE_NO_WARNINGS: '1',
+  };
+}
+
+function runChild(bundle: string, eventFile: string): Promise<ChildTiming> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CHILD, bundle, eventFile], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - t0;
+      const line = out.split('\n').find((l) => l.startsWith('CFHLS_BENCH '));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`cold-start child for ${bundle} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+        return;
+      }
+      resolve({ ...(JSON.parse(line.slice('CFHLS_BENCH '.length)) as Omit<ChildTiming, 'wallMs'>), wallMs });
+    });
+  });
+}
+
+async function measure(name: string, bundle: string, eventFile: string, runs: number): Promise<ColdStartFigures> {
+  const timings: ChildTiming[] = [];
+  await runChild(bundle, eventFile); // page cache warm: measure loading, not the disk
+  for (let i = 0; i < runs; i++) timings.push(await runChild(bundle, eventFile));
+  const last = timings[timings.length - 1]!;
+  return {
+    name,
+    bundleBytes: bundle === '-' ? undefined : statSync(bundle).size,
+    runs,
+    importMs: median(timings.map((t) => t.importMs)),
+    firstCallMs: median(timings.map((t) => t.firstCallMs)),
+    loadAndServeMs: median(timings.map((t) => t.importMs + t.firstCallMs)),
+    wallMs: median(timings.map((t) => t.wallMs)),
+    result: `${last.status}${last.rewrite ? ` (${last.rewrite})` : ''}`,
+  };
+}
+
+/**
+ * Runs the cold-start section. Uses dist/functions/<name>/index.mjs (npm run bench builds it first) unless
+ * `freshBundles` is set or dist is missing, in which case it bundles into a temporary directory.
+ */
+export async function run(opts: BenchOptions & { freshBundles?: boolean }): Promise<ColdStartSection> {
+  const runs = opts.quick ? 5 : 15;
+  // Inside the project so that bare `@aws-sdk/*` imports of the external variant resolve to node_modules.
+  const cacheDir = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = mkdtempSync(join(cacheDir, 'cfhls-bench-'));
+  const server = createServer((req, res) => {
+    // Answers every GetObject like S3 would for the master playlist.
+    const body = Buffer.from(multivariantPlaylist());
+    res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'content-length': body.length, etag: '"bench"' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const dist = (n: string): string => join(ROOT, 'dist', 'functions', n, 'index.mjs');
+    const useDist = !opts.freshBundles && existsSync(dist('viewer-request')) && existsSync(dist('origin-response'));
+    const bundles = useDist
+      ? { vr: dist('viewer-request'), or: dist('origin-response') }
+      : {
+          vr: (await buildFunction('viewer-request', join(tmp, 'shipped'))).file,
+          or: (await buildFunction('origin-response', join(tmp, 'shipped'))).file,
+        };
+    const external = (await buildFunction('origin-response', join(tmp, 'sdk-external'), { external: ['@aws-sdk/*'] })).file;
+
+    const vrEvent = join(tmp, 'viewer-request.json');
+    writeFileSync(vrEvent, readFileSync(join(ROOT, 'events', 'viewer-request', 'with-credentials.json')));
+    const orEvent = join(tmp, 'origin-response.json');
+    const event = JSON.parse(readFileSync(join(ROOT, 'events', 'origin-response', 's3-playlist-200.json'), 'utf8')) as {
+      Records: Array<{ cf: { request: { origin: { s3: { customHeaders: Record<string, Array<{ key: string; value: string }>> } } } } }>;
+    };
+    event.Records[0]!.cf.request.origin.s3.customHeaders['x-cfhls-s3-endpoint'] = [
+      { key: 'X-Cfhls-S3-Endpoint', value: `http://127.0.0.1:${port}` },
+    ];
+    writeFileSync(orEvent, JSON.stringify(event));
+
+    const figures = [
+      await measure('node start-up only (no bundle)', '-', vrEvent, runs),
+      await measure('viewer-request', bundles.vr, vrEvent, runs),
+      await measure('origin-response, S3 client bundled (shipped)', bundles.or, orEvent, runs),
+      await measure('origin-response, @aws-sdk/* external (runtime SDK)', external, orEvent, runs),
+    ];
+    const rows = figures.map((f) => [
+      f.name,
+      f.bundleBytes === undefined ? '-' : fmt.kb(f.bundleBytes),
+      fmt.ms(f.importMs),
+      fmt.ms(f.firstCallMs),
+      fmt.ms(f.loadAndServeMs),
+      fmt.ms(f.wallMs),
+      f.result,
+    ]);
+    const vr = figures[1]!;
+    const bundled = figures[2]!;
+    const ext = figures[3]!;
+    const faster = bundled.loadAndServeMs <= ext.loadAndServeMs ? bundled : ext;
+    const lines = [
+      `bundles: ${useDist ? 'dist/functions (npm run build)' : 'built fresh into a temp dir with the build options'}; median of ${runs} fresh processes (after one discarded run)`,
+      `origin-response's S3 GetObject is answered by a local HTTP server on 127.0.0.1 (no internet); first call includes SDK credential, signing and HTTP set-up`,
+      '',
+      table(['bundle', 'size', 'import', 'first event', 'import + first', 'process wall', 'result'], rows),
+      '',
+      target(vr.loadAndServeMs < VIEWER_REQUEST_COLD_START_BUDGET_MS, `viewer-request cold start ${fmt.ms(vr.loadAndServeMs)} import + first event (budget < ${VIEWER_REQUEST_COLD_START_BUDGET_MS} ms)`),
+      `origin-response: bundled S3 client ${fmt.ms(bundled.loadAndServeMs)} vs runtime SDK (external) ${fmt.ms(ext.loadAndServeMs)}: `
+        + `${faster === bundled ? 'bundling' : 'the runtime SDK'} is faster by ${fmt.ms(Math.abs(bundled.loadAndServeMs - ext.loadAndServeMs))}`,
+    ];
+    return { figures, lines };
+  } finally {
+    server.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Edge handlers per call: viewer-request, and origin-response with S3 GetObject mocked (aws-sdk-client-mock), so
+ * the figure is this code's own time (event handling, rewrite, headers), not the network's. p50/p99 over N calls,
+ * and heap used after a forced GC before and after the loop (growth would mean a leak across invocations).
+ */
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda';
+import { handler as viewerRequest } from '../src/edge/viewer-request.js';
+import { handler as originResponse } from '../src/edge/origin-response.js';
+import { setLogSink } from '../src/edge/log.js';
+import { multivariantPlaylist, vodPlaylist } from './generate.js';
+import { fmt, heapUsedAfterGc, percentile, table, target } from './stats.js';
+import type { BenchOptions } from './stats.js';
+
+const EVENTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'events');
+/** Heap growth over the loop above which the bench reports a MISS (a leak would grow with the call count). */
+export const HEAP_GROWTH_LIMIT_BYTES = 1_048_576;
+/** Issue 2: viewer-request "adds well under 1 ms". */
+export const VIEWER_REQUEST_P99_TARGET_MS = 1;
+
+function loadEvent<T>(name: string): T {
+  return JSON.parse(readFileSync(join(EVENTS, `${name}.json`), 'utf8')) as T;
+}
+
+export interface HandlerFigures {
+  name: string;
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  heapBefore: number;
+  heapAfter: number;
+  gc: boolean;
+}
+
+export interface HandlersSection {
+  figures: HandlerFigures[];
+  lines: string[];
+}
+
+async function timeCalls(
+  name: string,
+  calls: number,
+  makeEvent: () => unknown,
+  call: (event: unknown) => Promise<unknown>,
+  check: (result: unknown) => void,
+  afterLoop: () => void = () => {},
+): Promise<HandlerFigures> {
+  // Warmup: JIT, module-scope clients, first-call caches.
+  for (let i = 0; i < Math.min(500, calls); i++) check(await call(makeEvent()));
+  afterLoop();
+  const before = heapUsedAfterGc();
+  const times = new Array<number>(calls);
+  let total = 0;
+  for (let i = 0; i < calls; i++) {
+    const event = makeEvent(); // cloning the event is not part of the handler's time
+    const t0 = performance.now();
+    const result = await call(event);
+    const dt = performance.now() - t0;
+    times[i] = dt;
+    total += dt;
+    if (i === 0) check(result);
+  }
+  afterLoop();
+  const after = heapUsedAfterGc();
+  return {
+    name,
+    calls,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    meanMs: total / calls,
+    heapBefore: before.bytes,
+    heapAfter: after.bytes,
+    gc: before.gc,
+  };
+}
+
+/** Runs the handlers section. */
+export async function run(opts: BenchOptions): Promise<HandlersSection> {
+  const calls = opts.quick ? 1_000 : 10_000;
+  let logLines = 0;
+  const previousSink = setLogSink(() => {
+    logLines++; // the JSON line is still built and redacted; only the write to stdout is skipped
+  });
+  const s3 = mockClient(S3Client);
+  try {
+    const figures: HandlerFigures[] = [];
+
+    const vrEvent = loadEvent<CloudFrontRequestEvent>('viewer-request/with-credentials');
+    figures.push(await timeCalls(
+      'viewer-request (with credentials)',
+      calls,
+      () => structuredClone(vrEvent),
+      (e) => viewerRequest(e as CloudFrontRequestEvent),
+      (r) => {
+        if (!String((r as { querystring: string }).querystring).includes('Signature-PREFIX=')) throw new Error('viewer-request did not copy credentials');
+      },
+    ));
+
+    const orEvent = loadEvent<CloudFrontResponseEvent>('origin-response/s3-playlist-200');
+    const bodies: Array<[string, string, string]> = [
+      ['origin-response, multivariant (10 variants)', '/movies/42/master.m3u8', multivariantPlaylist()],
+      ['origin-response, VOD 1,000 segments', '/movies/42/1080p/index.m3u8', vodPlaylist(1_000)],
+    ];
+    for (const [name, uri, text] of bodies) {
+      const bytes = new Uint8Array(Buffer.from(text));
+      s3.reset();
+      s3.on(GetObjectCommand).callsFake(async () => ({
+        ContentLength: bytes.length,
+        ContentType: 'application/vnd.apple.mpegurl',
+        Body: { transformToByteArray: async () => bytes },
+      }));
+      const base = structuredClone(orEvent);
+      base.Records[0]!.cf.request.uri = uri;
+      figures.push(await timeCalls(
+        name,
+        calls,
+        () => structuredClone(base),
+        (e) => originResponse(e as CloudFrontResponseEvent),
+        (r) => {
+          const headers = (r as { headers: Record<string, Array<{ value: string }>> }).headers;
+          if (headers['x-cfhls-rewrite']?.[0]?.value !== 'rewritten') throw new Error(`${name}: playlist was not rewritten`);
+        },
+        () => s3.resetHistory(), // the mock records every call; drop that so it does not count as our heap
+      ));
+    }
+
+    const rows = figures.map((f) => [
+      f.name,
+      String(f.calls),
+      fmt.us(f.p50Ms),
+      fmt.us(f.p99Ms),
+      fmt.us(f.meanMs),
+      fmt.mb(f.heapBefore),
+      fmt.mb(f.heapAfter),
+      `${((f.heapAfter - f.heapBefore) / 1024).toFixed(0)} KB`,
+    ]);
+    const lines = [
+      `log lines built (redacted JSON, not written) during the section: ${logLines}`,
+      `heap measured after ${figures[0]?.gc ? 'a forced full GC (global.gc)' : 'NO forced GC (gc unavailable; figures are noisy)'}`,
+      '',
+      table(['handler', 'calls', 'p50', 'p99', 'mean', 'heap before', 'heap after', 'growth'], rows),
+      '',
+    ];
+    const vr = figures[0]!;
+    lines.push(target(vr.p99Ms < VIEWER_REQUEST_P99_TARGET_MS, `viewer-request p99 ${fmt.us(vr.p99Ms)} (target well under 1 ms)`));
+    for (const f of figures) {
+      const growth = f.heapAfter - f.heapBefore;
+      lines.push(target(growth < HEAP_GROWTH_LIMIT_BYTES, `${f.name}: heap growth ${(growth / 1024).toFixed(0)} KB over ${f.calls} calls (limit ${HEAP_GROWTH_LIMIT_BYTES / 1024} KB)`));
+    }
+    return { figures, lines };
+  } finally {
+    s3.restore();
+    setLogSink(previousSink);
+  }
+}

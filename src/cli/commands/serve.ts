@@ -1,0 +1,141 @@
+/**
+ * `cloudfront-hls serve`: the local edge (a stand-in for the distribution in template.yaml) on 127.0.0.1.
+ * `npm start` runs it without arguments: dev key pair in .dev-keys/, the sample stream, a signed master URL.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPublicKey } from '../../signer/index.js';
+import { ensureDevKeys, projectRoot, startLocalEdge } from '../../local-edge/index.js';
+import type { AccessLogEntry, LocalEdgeOptions } from '../../local-edge/index.js';
+import { UsageError } from '../command.js';
+import type { CliIo, Command } from '../command.js';
+
+const HELP = `Usage: cloudfront-hls serve [options]
+
+Runs the distribution from template.yaml on this machine: signed-URL checks (403 with CloudFront's XML),
+the built Lambda@Edge bundles (dist/functions/*), cache policies, CORS, and an origin (a folder, or an S3
+bucket on a local S3-compatible server). Prints a signed master URL, an unsigned URL that must fail, and
+a player page. Ctrl-C stops it.
+
+Options:
+  --port N                 port on 127.0.0.1 (default 8080; 0 = any free port). The address is printed on a
+                           line of its own starting with "listening ".
+  --origin DIR|s3://BUCKET the origin (default: the sample stream in sample/). s3:// without --s3-endpoint
+                           starts a local S3 server and uploads the sample stream into BUCKET.
+  --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET (path-style)
+  --template FILE          CloudFormation/SAM template (default: template.yaml)
+  --param NAME=VALUE       template parameter override (repeatable)
+  --public-key FILE        trusted public key PEM (repeatable; pairs with --key-pair-id in order).
+                           Default: the dev key pair in .dev-keys/, generated on first run.
+  --key-pair-id ID         Key-Pair-Id of the --public-key at the same position
+  --master PATH            the master playlist path to sign and print (default /master.m3u8)
+  --ttl SECONDS            lifetime of the printed signed URL (default 43200 = 12 h)
+  --quiet                  no access log lines
+  -h, --help               this help
+
+Examples:
+  npm start
+  cloudfront-hls serve --port 0 --origin ./my-title --master /master.m3u8
+  cloudfront-hls serve --origin s3://media --s3-endpoint http://127.0.0.1:9000
+`;
+
+function logLine(e: AccessLogEntry): string {
+  const creds = e.signed ? `signed(${e.credentials})` : 'unsigned';
+  return `${e.time.slice(11, 23)} ${e.method} ${e.path} ${e.status}${e.denied ? ` ${e.denied}` : ''} ${creds} cache=${e.cache} behavior=${e.behavior} ${e.ms}ms\n`;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the distribution locally (signed URLs, edge functions, cache, CORS) on the sample stream or your own',
+  help: HELP,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        origin: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        template: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        'public-key': { type: 'string', multiple: true },
+        'key-pair-id': { type: 'string', multiple: true },
+        master: { type: 'string' },
+        ttl: { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    });
+    const port = values.port === undefined ? 8080 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not "${values.port}"`);
+    const ttl = values.ttl === undefined ? 43200 : Number(values.ttl);
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
+    if (values['s3-endpoint'] !== undefined && !values.origin?.startsWith('s3://')) throw new UsageError('--s3-endpoint needs --origin s3://BUCKET');
+    const master = values.master ?? '/master.m3u8';
+    if (!master.startsWith('/')) throw new UsageError('--master must be a path starting with /');
+    const parameters: Record<string, string> = {};
+    for (const p of values.param ?? []) {
+      const eq = p.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE, not "${p}"`);
+      parameters[p.slice(0, eq)] = p.slice(eq + 1);
+    }
+
+    const publicKeys = values['public-key'] ?? [];
+    const ids = values['key-pair-id'] ?? [];
+    if (publicKeys.length !== ids.length) throw new UsageError('give one --key-pair-id for each --public-key');
+
+    const root = projectRoot();
+    const options: LocalEdgeOptions = { root, port, parameters };
+    if (values.template !== undefined) options.template = resolve(values.template);
+    if (values.origin !== undefined) options.origin = values.origin.startsWith('s3://') ? values.origin : resolve(values.origin);
+    if (values['s3-endpoint'] !== undefined) options.s3Endpoint = values['s3-endpoint'];
+
+    let devKeyNote: string | undefined;
+    if (publicKeys.length > 0) {
+      const keys: Record<string, string> = {};
+      publicKeys.forEach((file, i) => {
+        const pem = readFileSync(resolve(file), 'utf8');
+        loadPublicKey(pem); // fails early, naming no key material
+        keys[ids[i]!] = pem;
+      });
+      options.keys = keys;
+    } else {
+      const dev = ensureDevKeys(join(process.cwd(), '.dev-keys'));
+      options.keys = { [dev.keyPairId]: dev.publicKeyPem };
+      options.signingKey = { keyPairId: dev.keyPairId, privateKeyPem: dev.privateKeyPem };
+      devKeyNote = `dev key pair ${dev.created ? 'generated in' : 'from'} ${relative(process.cwd(), dev.dir) || dev.dir}/ (Key-Pair-Id ${dev.keyPairId}; local use only)`;
+    }
+    if (!values.quiet) options.onRequest = (e) => io.stdout.write(logLine(e));
+
+    const edge = await startLocalEdge(options);
+    const out = (s: string): unknown => io.stdout.write(`${s}\n`);
+    out(`cloudfront-hls local edge: ${relative(process.cwd(), options.template ?? join(root, 'template.yaml'))}, origin ${edge.origin}`);
+    if (devKeyNote) out(devKeyNote);
+    for (const note of edge.notes) out(`note: ${note}`);
+    out(`listening ${edge.url}`);
+    if (options.signingKey !== undefined) {
+      const signed = edge.sign(master, { expires: Math.floor(Date.now() / 1000) + ttl });
+      out(`signed master URL (valid ${Math.round(ttl / 3600)} h): ${signed}`);
+      out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
+      out(`player: ${edge.playerUrl}#src=${encodeURIComponent(signed)}`);
+    } else {
+      out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
+      out(`player: ${edge.playerUrl} (paste a URL signed with your private key: cloudfront-hls sign)`);
+    }
+    out('Ctrl-C stops.');
+
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await edge.close();
+    out('stopped');
+    return 0;
+  },
+};

@@ -1,0 +1,319 @@
+/**
+ * `cloudfront-hls verify <signed master URL>`: walks the playlist tree as a player would and checks that
+ * everything a player needs is served with credentials, and that unsigned, tampered and expired requests are
+ * refused. Works against the local edge and a real distribution. Never prints signatures or policies.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SIGNED_URL_PARAMS, readCredentials, splitQuery } from '../../rewriter/credentials.js';
+import { signUrl } from '../../signer/index.js';
+import { UsageError } from '../command.js';
+import type { CliIo, Command } from '../command.js';
+
+const HELP = `Usage: cloudfront-hls verify <signed master URL> [options]
+
+Walks the whole playlist tree like a player (variants, renditions, I-frame playlists, keys, init segments,
+segments), then checks that the same URLs without credentials are refused, that a tampered signature is
+refused and (with --private-key) that an expired one is. Prints a table: kind, count, status, signed.
+Exit status 0 only when everything a player needs is served signed and everything unsigned is refused.
+
+Options:
+  --sample N             fetch at most N segments per media playlist (first and last included; default: all)
+  --origin-url URL       the origin's own base URL (e.g. https://BUCKET.s3.REGION.amazonaws.com): direct
+                         access to the master's path there must be refused
+  --private-key FILE     signing key, to check that an expired signature is refused
+  --key-pair-id ID       its Key-Pair-Id (with --private-key)
+  --timeout MS           per request (default 15000)
+  --max-requests N       stop walking after N requests (default 5000)
+  -h, --help             this help
+`;
+
+export type UriKind = 'master' | 'variant' | 'rendition' | 'iframe-playlist' | 'key' | 'map' | 'segment' | 'part' | 'session-data';
+const PLAYLIST_KINDS: readonly UriKind[] = ['master', 'variant', 'rendition', 'iframe-playlist'];
+
+/** A URI a player would fetch, as written in the playlist, with its kind and optional byte range. */
+export interface PlaylistUri {
+  kind: UriKind;
+  uri: string;
+  /** `Range` header value for EXT-X-BYTERANGE / BYTERANGE. */
+  range?: string;
+}
+
+/** Quoted-string-aware attribute list parser (RFC 8216 4.2): commas inside quotes do not split. */
+export function parseAttributes(list: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < list.length) {
+    const eq = list.indexOf('=', i);
+    if (eq === -1) break;
+    const name = list.slice(i, eq).trim();
+    let value: string;
+    if (list[eq + 1] === '"') {
+      const close = list.indexOf('"', eq + 2);
+      value = list.slice(eq + 2, close === -1 ? list.length : close);
+      i = close === -1 ? list.length : close + 1;
+      const comma = list.indexOf(',', i);
+      i = comma === -1 ? list.length : comma + 1;
+    } else {
+      const comma = list.indexOf(',', eq + 1);
+      value = list.slice(eq + 1, comma === -1 ? list.length : comma);
+      i = comma === -1 ? list.length : comma + 1;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+function byteRange(spec: string | undefined, lastEnd: { value: number }): string | undefined {
+  if (spec === undefined) return undefined;
+  const [lenS, offS] = spec.split('@');
+  const len = Number(lenS);
+  const off = offS === undefined ? lastEnd.value : Number(offS);
+  lastEnd.value = off + len;
+  return `bytes=${off}-${off + len - 1}`;
+}
+
+const URI_TAGS: Record<string, UriKind> = {
+  'EXT-X-MEDIA': 'rendition',
+  'EXT-X-I-FRAME-STREAM-INF': 'iframe-playlist',
+  'EXT-X-KEY': 'key',
+  'EXT-X-SESSION-KEY': 'key',
+  'EXT-X-MAP': 'map',
+  'EXT-X-PART': 'part',
+  'EXT-X-SESSION-DATA': 'session-data',
+};
+
+/** Every URI of one playlist a player may fetch, in order. Non-HTTP key URIs (`skd:`, `data:`) are skipped. */
+export function playlistUris(text: string): PlaylistUri[] {
+  const out: PlaylistUri[] = [];
+  let nextKind: UriKind = 'segment';
+  let pendingRange: string | undefined;
+  const lastEnd = { value: 0 };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      const colon = line.indexOf(':');
+      const tag = line.slice(1, colon === -1 ? undefined : colon);
+      const attrs = colon === -1 ? '' : line.slice(colon + 1);
+      if (tag === 'EXT-X-STREAM-INF') nextKind = 'variant';
+      else if (tag === 'EXT-X-BYTERANGE') pendingRange = attrs;
+      else if (tag in URI_TAGS) {
+        const a = parseAttributes(attrs);
+        const uri = a.URI;
+        if (uri === undefined || a.METHOD === 'NONE') continue;
+        if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^https?:/i.test(uri)) continue; // skd:, data:, ...
+        const kind = URI_TAGS[tag]!;
+        const range = kind === 'map' ? byteRange(a.BYTERANGE, { value: 0 }) : undefined;
+        out.push(range ? { kind, uri, range } : { kind, uri });
+      }
+      continue;
+    }
+    const range = nextKind === 'segment' ? byteRange(pendingRange, lastEnd) : undefined;
+    out.push(range ? { kind: nextKind, uri: line, range } : { kind: nextKind, uri: line });
+    nextKind = 'segment';
+    pendingRange = undefined;
+  }
+  return out;
+}
+
+/** The URL without Expires/Policy/Signature/Key-Pair-Id/Hash-Algorithm, other bytes kept. */
+export function withoutCredentials(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const rest = splitQuery(url.slice(q + 1)).filter((p) => !(SIGNED_URL_PARAMS as readonly string[]).includes(p.name));
+  const query = rest.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('&');
+  return query === '' ? url.slice(0, q) : `${url.slice(0, q)}?${query}`;
+}
+
+function isSigned(url: string): boolean {
+  const q = url.indexOf('?');
+  const c = readCredentials(q === -1 ? '' : url.slice(q + 1));
+  return c.Signature !== undefined && c['Key-Pair-Id'] !== undefined && (c.Policy !== undefined || c.Expires !== undefined);
+}
+
+/** Flips one character of the Signature value (stays valid URL-safe base64). */
+export function tamperSignature(url: string): string {
+  return url.replace(/([?&]Signature=)([^&]*)/, (_m, head: string, sig: string) => {
+    const i = Math.floor(sig.length / 2);
+    const c = sig[i] === 'A' ? 'B' : 'A';
+    return `${head}${sig.slice(0, i)}${c}${sig.slice(i + 1)}`;
+  });
+}
+
+interface Fetched {
+  status: number;
+  body?: Buffer;
+  errorCode?: string;
+}
+
+async function get(url: string, timeoutMs: number, range?: string, keepBody = false): Promise<Fetched> {
+  try {
+    const res = await fetch(url, { headers: range ? { Range: range } : {}, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const body = Buffer.from(await res.arrayBuffer());
+    const code = res.status === 403 ? /<Code>([^<]+)<\/Code>/.exec(body.toString('utf8', 0, 400))?.[1] : undefined;
+    return { status: res.status, ...(keepBody ? { body } : {}), ...(code ? { errorCode: code } : {}) };
+  } catch (err) {
+    return { status: 0, errorCode: err instanceof Error ? err.name : 'FetchError' };
+  }
+}
+
+interface Row {
+  label: string;
+  count: number;
+  statuses: Map<string, number>;
+  signed: number;
+  ok: boolean;
+  note?: string;
+}
+
+function progress(io: CliIo, done: number, total: number): void {
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  if (!tty) return;
+  const width = 30;
+  const filled = total === 0 ? 0 : Math.round((done / total) * width);
+  io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} requests`);
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'Walk a signed master playlist like a player and check what is served and what is refused',
+  help: HELP,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        sample: { type: 'string' },
+        'origin-url': { type: 'string' },
+        'private-key': { type: 'string' },
+        'key-pair-id': { type: 'string' },
+        timeout: { type: 'string' },
+        'max-requests': { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one signed master URL');
+    const master = positionals[0]!;
+    if (!/^https?:\/\//.test(master)) throw new UsageError('the master URL must be an absolute http(s) URL');
+    if (!isSigned(master)) throw new UsageError('the master URL carries no signature (Policy or Expires, Signature, Key-Pair-Id)');
+    const sample = values.sample === undefined ? Infinity : Number(values.sample);
+    if (!(sample >= 1)) throw new UsageError('--sample must be a positive number');
+    const timeout = values.timeout === undefined ? 15000 : Number(values.timeout);
+    const maxRequests = values['max-requests'] === undefined ? 5000 : Number(values['max-requests']);
+    if ((values['private-key'] === undefined) !== (values['key-pair-id'] === undefined)) throw new UsageError('--private-key and --key-pair-id go together');
+
+    const rows = new Map<string, Row>();
+    const row = (label: string): Row => {
+      let r = rows.get(label);
+      if (r === undefined) rows.set(label, (r = { label, count: 0, statuses: new Map(), signed: 0, ok: true }));
+      return r;
+    };
+    const record = (label: string, f: Fetched, signed: boolean, ok: boolean): void => {
+      const r = row(label);
+      r.count++;
+      const s = f.status === 0 ? `error ${f.errorCode ?? ''}`.trim() : f.errorCode ? `${f.status} ${f.errorCode}` : String(f.status);
+      r.statuses.set(s, (r.statuses.get(s) ?? 0) + 1);
+      if (signed) r.signed++;
+      if (!ok) r.ok = false;
+    };
+
+    // Walk: playlists are fetched and parsed; everything else is fetched once per distinct URL+range.
+    const queue: Array<{ kind: UriKind; url: string; range?: string }> = [{ kind: 'master', url: master }];
+    const seen = new Set<string>();
+    const samples = new Map<UriKind, string>(); // one signed URL per kind for the refusal checks
+    let requests = 0;
+    let planned = 1;
+    let truncated = false;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, 6);
+      await Promise.all(batch.map(async (item) => {
+        const key = `${item.url} ${item.range ?? ''}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        if (requests >= maxRequests) {
+          truncated = true;
+          return;
+        }
+        requests++;
+        const isPlaylist = PLAYLIST_KINDS.includes(item.kind);
+        const f = await get(item.url, timeout, item.range, isPlaylist);
+        const signed = isSigned(item.url);
+        const ok = (f.status === 200 || (item.range !== undefined && f.status === 206)) && signed;
+        record(item.kind, f, signed, ok);
+        if (!samples.has(item.kind) && signed) samples.set(item.kind, item.url);
+        progress(io, requests, planned);
+        if (!isPlaylist || f.body === undefined || f.status !== 200) return;
+        const text = f.body.toString('utf8');
+        if (!text.replace(/^\uFEFF/, '').startsWith('#EXTM3U')) {
+          const r = row(item.kind);
+          r.ok = false;
+          r.note = 'not a playlist';
+          return;
+        }
+        const children = playlistUris(text);
+        const segs = children.filter((c) => c.kind === 'segment' || c.kind === 'part');
+        const keepSegs = new Set(Number.isFinite(sample) && segs.length > sample ? (sample === 1 ? segs.slice(0, 1) : [...segs.slice(0, sample - 1), segs[segs.length - 1]!]) : segs);
+        for (const c of children) {
+          if ((c.kind === 'segment' || c.kind === 'part') && !keepSegs.has(c)) continue;
+          const url = new URL(c.uri, item.url).href;
+          queue.push(c.range ? { kind: c.kind, url, range: c.range } : { kind: c.kind, url });
+          planned++;
+        }
+      }));
+    }
+    if ((io.stderr as { isTTY?: boolean }).isTTY === true) io.stderr.write('\n');
+    else io.stderr.write(`fetched ${requests} URLs\n`);
+
+    // Refusals: each kind's URL without credentials must be refused (403).
+    for (const url of samples.values()) {
+      const f = await get(withoutCredentials(url), timeout);
+      record('unsigned copies', f, false, f.status === 403);
+    }
+    const tampered = await get(tamperSignature(master), timeout);
+    record('tampered signature', tampered, true, tampered.status === 403);
+
+    if (values['private-key'] !== undefined) {
+      const now = Math.floor(Date.now() / 1000);
+      const expiredUrl = signUrl({
+        url: withoutCredentials(master),
+        keyPairId: values['key-pair-id']!,
+        privateKey: readFileSync(values['private-key'], 'utf8'),
+        expires: now - 60,
+        notBefore: now - 3600,
+        now: (now - 3600) * 1000,
+      });
+      const f = await get(expiredUrl, timeout);
+      record('expired signature', f, true, f.status === 403);
+    } else {
+      const r = row('expired signature');
+      r.note = 'skipped (needs --private-key and --key-pair-id)';
+    }
+
+    if (values['origin-url'] !== undefined) {
+      const path = new URL(master).pathname;
+      const f = await get(`${values['origin-url'].replace(/\/$/, '')}${path}`, timeout);
+      record('origin direct access', f, false, f.status === 401 || f.status === 403);
+    }
+    if (truncated) row('master').note = `walk stopped at --max-requests ${maxRequests}`;
+
+    const table: string[][] = [['kind', 'count', 'status', 'signed', 'result']];
+    for (const r of rows.values()) {
+      const statuses = [...r.statuses].map(([s, n]) => (r.statuses.size === 1 ? s : `${s} x${n}`)).join(', ');
+      const refusal = r.label.startsWith('unsigned') || r.label.startsWith('origin');
+      table.push([
+        r.label,
+        String(r.count),
+        r.count === 0 ? '-' : statuses,
+        refusal ? '-' : r.count === 0 ? '-' : `${r.signed}/${r.count}`,
+        r.note ?? (r.ok ? 'ok' : 'FAIL'),
+      ]);
+      if (r.note !== undefined && !r.note.startsWith('skipped')) r.ok = false;
+    }
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((t) => t[i]!.length)));
+    for (const t of table) io.stdout.write(`${t.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`);
+    const allOk = [...rows.values()].every((r) => r.ok) && !truncated;
+    io.stdout.write(allOk ? 'result: OK: every URI a player needs is served signed; unsigned and tampered requests are refused\n' : 'result: FAILED (see the rows marked FAIL)\n');
+    return allOk ? 0 : 1;
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
+ * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
+ */
+import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/credentials.js';
+
+/** Suffix of the copied credential params (`Policy-PREFIX`, ...). Must match the origin request policy's whitelist. */
+export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
+
+/**
+ * Upper bound of a rewritten playlist's `max-age` (seconds). Short because live playlists change every target
+ * duration; the policy's DateLessThan and the origin's own max-age lower it further.
+ */
+export const DEFAULT_MAX_AGE_SECONDS = 2;
+
+/** Whole-request budget for fetching a playlist from a custom origin, and per-attempt budget for S3. */
+export const ORIGIN_TIMEOUT_MS = 3_000;
+/** TCP connect budget for S3. */
+export const S3_CONNECTION_TIMEOUT_MS = 1_000;
+/** S3 attempts (the SDK retries throttling and 5xx once before we answer 503). */
+export const S3_MAX_ATTEMPTS = 2;
+
+/** `Retry-After` (seconds) sent with a 503 when the origin was throttled or slow. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** Lambda@Edge limit on a response generated in an origin event, headers plus body (1 MB). */
+export const MAX_GENERATED_RESPONSE_BYTES = 1_048_576;
+/** Largest origin playlist we read (it may still fit once gzipped); anything bigger is refused with a 502. */
+export const MAX_ORIGIN_PLAYLIST_BYTES = 16 * 1_048_576;
+
+/** Origin custom headers (set on the media origin in template.yaml) that carry per-deployment settings. */
+export const HEADERS = {
+  /** Comma-separated extra hostnames (alternate domain names) whose absolute URIs also get credentials. */
+  allowHosts: 'x-cfhls-allow-hosts',
+  /** Local edge/tests only: S3 endpoint URL used with path-style addressing. */
+  s3Endpoint: 'x-cfhls-s3-endpoint',
+  /** Response header explaining what origin-response did (see the contract). */
+  rewrite: 'x-cfhls-rewrite',
+} as const;
+
+/** Content types that mark a playlist (RFC 8216 section 4), lowercase, without parameters. */
+export const PLAYLIST_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.apple.mpegurl',
+  'audio/mpegurl',
+  'application/x-mpegurl',
+  'audio/x-mpegurl',
+]);
+
+/** The content type of every rewritten playlist. */
+export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';

@@ -1,0 +1,70 @@
+/**
+ * Structured logging for the edge functions: one JSON line per call, with credential values redacted.
+ * Lambda@Edge writes stdout to CloudWatch Logs in the region nearest the viewer.
+ */
+import { CREDENTIAL_SUFFIX } from './config.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Matches `Policy=...`, `Signature=...` (also `CloudFront-Policy=`, `X-Amz-Signature=` and the suffixed copies)
+ * up to the next delimiter. No nested quantifiers: linear time on any input.
+ */
+const SECRET_PAIR = new RegExp(
+  `((?:Policy|Signature)(?:${escapeRegExp(CREDENTIAL_SUFFIX)})?)=[^&;\\s"',#<>]*`,
+  'gi',
+);
+/** Object keys whose values are secrets whatever they look like. */
+const SECRET_KEY = new RegExp(`^(?:CloudFront-)?(?:Policy|Signature)(?:${escapeRegExp(CREDENTIAL_SUFFIX)})?$`, 'i');
+
+export const REDACTED = 'REDACTED';
+
+/**
+ * Returns a copy of `value` in which every Policy/Signature value (in query strings, cookies, or under keys of
+ * those names) is replaced by `REDACTED`. Errors become `{ name, message, code? }` (no stack: it may quote input).
+ *
+ * @example redact('a.m3u8?Policy=eyJ&Key-Pair-Id=K1') // 'a.m3u8?Policy=REDACTED&Key-Pair-Id=K1'
+ */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_PAIR, `$1=${REDACTED}`);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 8) return '[…]';
+  if (value instanceof Error) {
+    const e = value as Error & { code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+    const out: Record<string, unknown> = { name: e.name, message: redact(e.message) };
+    if (typeof e.code === 'string') out.code = e.code;
+    if (typeof e.$metadata?.httpStatusCode === 'number') out.status = e.$metadata.httpStatusCode;
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : redact(v, depth + 1);
+  return out;
+}
+
+/** Where log lines go; tests replace it. */
+export let sink: (line: string) => void = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Replaces the log sink (tests); returns the previous one. */
+export function setLogSink(next: (line: string) => void): (line: string) => void {
+  const prev = sink;
+  sink = next;
+  return prev;
+}
+
+/**
+ * Writes one JSON line: `{ level, fn, msg, ...fields }`, redacted.
+ *
+ * @example log('warn', 'origin-response', 'canned-policy', { uri: '/a.m3u8', requestId })
+ */
+export function log(level: LogLevel, fn: string, msg: string, fields: Record<string, unknown> = {}): void {
+  try {
+    sink(JSON.stringify(redact({ level, fn, msg, ...fields })));
+  } catch {
+    // Logging must never break a response.
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * origin-response handler: rewrites a playlist so every URI carries the viewer's (suffixed) credentials.
+ *
+ * Runs on cache misses of the playlist behavior. The event has no body, so for a 200 playlist it fetches the
+ * body from the origin itself, rewrites it with the pure rewriter and returns it as a generated body.
+ * Everything else passes through untouched. Viewers only ever see short generic bodies; details go to logs.
+ */
+import { gzipSync } from 'node:zlib';
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
+import { credentialKind, policyExpiry, readCredentials } from '../rewriter/credentials.js';
+import { isPlaylist, rewritePlaylistDetailed } from '../rewriter/index.js';
+import {
+  CREDENTIAL_SUFFIX,
+  DEFAULT_MAX_AGE_SECONDS,
+  HEADERS,
+  MAX_GENERATED_RESPONSE_BYTES,
+  PLAYLIST_CONTENT_TYPE,
+  PLAYLIST_CONTENT_TYPES,
+  RETRY_AFTER_SECONDS,
+} from './config.js';
+import { fetchFromCustomOrigin, fetchFromS3, headerValue, OriginFetchError } from './fetch-body.js';
+import type { FetchedBody } from './fetch-body.js';
+import { log } from './log.js';
+
+const FN = 'origin-response';
+
+/** An origin-response result: the response, optionally with a generated body. */
+export interface EdgeResponse extends CloudFrontResponse {
+  body?: string;
+  bodyEncoding?: 'text' | 'base64';
+}
+
+/**
+ * Headers that describe the origin's bytes and would lie about a generated body. Read-only headers
+ * (`transfer-encoding`, `via`) are never touched: changing them makes CloudFront answer 502.
+ */
+const STALE_HEADERS = [
+  'content-length', 'content-encoding', 'content-md5', 'content-range', 'accept-ranges', 'etag', 'last-modified',
+  'expires', 'age', 'cache-control', 'content-type', 'x-amz-version-id', 'x-amz-server-side-encryption',
+];
+
+function setHeader(headers: CloudFrontHeaders, key: string, value: string): void {
+  headers[key.toLowerCase()] = [{ key, value }];
+}
+
+function dropStaleHeaders(headers: CloudFrontHeaders): void {
+  for (const name of Object.keys(headers)) {
+    if (STALE_HEADERS.includes(name) || name.startsWith('x-amz-checksum-') || name.startsWith('x-amz-meta-')) {
+      delete headers[name];
+    }
+  }
+}
+
+/** True for a `.m3u8` URI or a playlist content type (RFC 8216 section 4). */
+export function looksLikePlaylist(uri: string, contentType: string | undefined): boolean {
+  if (uri.toLowerCase().endsWith('.m3u8')) return true;
+  const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return PLAYLIST_CONTENT_TYPES.has(type);
+}
+
+/** True when the viewer accepts gzip (CloudFront normalizes Accept-Encoding in origin events to e.g. `br,gzip`). */
+export function acceptsGzip(headers: CloudFrontHeaders): boolean {
+  for (const { value } of headers['accept-encoding'] ?? []) {
+    for (const part of value.split(',')) {
+      const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      if (coding !== 'gzip' && coding !== '*') continue;
+      const q = params.find((p) => p.startsWith('q='));
+      if (q === undefined || Number(q.slice(2)) > 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * max-age (seconds) for a rewritten playlist: the default, lowered by the origin's own max-age / no-cache and
+ * by the policy's DateLessThan so a cached copy never outlives its credentials. Unknown expiry gives 0.
+ */
+export function maxAgeSeconds(expiresAt: number | undefined, originCacheControl: string | undefined, nowMs = Date.now()): number {
+  if (expiresAt === undefined) return 0;
+  let age = Math.min(DEFAULT_MAX_AGE_SECONDS, Math.floor(expiresAt - nowMs / 1000));
+  const cc = (originCacheControl ?? '').toLowerCase();
+  if (/(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,=])/.test(cc)) age = 0;
+  const m = /(?:^|[\s,])max-age\s*=\s*"?(\d{1,10})/.exec(cc);
+  if (m) age = Math.min(age, Number(m[1]));
+  return Math.max(0, age);
+}
+
+/** Size CloudFront counts against the generated-response limit: header lines plus body as sent. */
+export function generatedSize(headers: CloudFrontHeaders, body: string): number {
+  let size = Buffer.byteLength(body, 'utf8');
+  for (const values of Object.values(headers)) {
+    for (const { key = '', value } of values) size += Buffer.byteLength(`${key}: ${value}\r\n`, 'utf8');
+  }
+  return size;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+/** Replaces the response with a short generic error: no origin text, no AWS error text, no credentials. */
+function errorResponse(response: EdgeResponse, status: 403 | 404 | 502 | 503): EdgeResponse {
+  dropStaleHeaders(response.headers);
+  const text = STATUS_TEXT[status]!;
+  response.status = String(status);
+  response.statusDescription = text;
+  setHeader(response.headers, 'Content-Type', 'text/plain; charset=utf-8');
+  setHeader(response.headers, 'Cache-Control', 'no-store');
+  if (status === 503) setHeader(response.headers, 'Retry-After', String(RETRY_AFTER_SECONDS));
+  response.body = `${text}\n`;
+  response.bodyEncoding = 'text';
+  return response;
+}
+
+const FETCH_STATUS = {
+  OriginNotFound: 404,
+  OriginForbidden: 403,
+  OriginUnavailable: 503,
+  PlaylistTooLarge: 502,
+  OriginError: 502,
+} as const;
+
+async function fetchBody(request: CloudFrontRequest): Promise<FetchedBody> {
+  const origin = request.origin;
+  if (origin?.s3) return fetchFromS3(origin.s3, request.uri);
+  if (origin?.custom) {
+    // Suffixed credentials are for this function, not the origin: send only the other params.
+    const query = request.querystring
+      .split('&')
+      .filter((p) => p !== '' && !p.split('=', 1)[0]!.endsWith(CREDENTIAL_SUFFIX))
+      .join('&');
+    return fetchFromCustomOrigin(origin.custom, request.uri, query);
+  }
+  throw new OriginFetchError('OriginError', 'event has no origin');
+}
+
+/** The handler's core, separated so the exported handler can guarantee it never throws. */
+async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
+  const { config, request, response } = event.Records[0]!.cf as CloudFrontResponseEvent['Records'][0]['cf'] & {
+    response: EdgeResponse;
+  };
+  const ctx = { requestId: config.requestId, uri: request.uri };
+  if (response.status !== '200' || request.method !== 'GET') return response;
+  if (!looksLikePlaylist(request.uri, headerValue(response.headers, 'content-type'))) return response;
+
+  const credentials = readCredentials(request.querystring, CREDENTIAL_SUFFIX);
+  const kind = credentialKind(credentials);
+  if (kind === 'none') return response; // signed cookies, or no credentials reached us: nothing to propagate
+  if (kind === 'canned') {
+    log('warn', FN, 'canned-policy credentials cover one URL and cannot be propagated; playlist passed through', ctx);
+    setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
+    return response;
+  }
+
+  let fetched: FetchedBody;
+  try {
+    fetched = await fetchBody(request);
+  } catch (err) {
+    const e = err instanceof OriginFetchError ? err : new OriginFetchError('OriginError', 'fetch failed', { cause: err });
+    const status = FETCH_STATUS[e.code];
+    const hint = e.code === 'PlaylistTooLarge' ? 'split the playlist; origin playlists over 16 MB are not rewritten' : undefined;
+    log(status === 404 ? 'warn' : 'error', FN, 'fetching the playlist from the origin failed', {
+      ...ctx, code: e.code, status, reason: e.message, cause: e.cause, ...(hint ? { hint } : {}),
+    });
+    return errorResponse(response, status);
+  }
+
+  if (!isPlaylist(fetched.bytes)) {
+    log('warn', FN, 'origin body is not a playlist (no #EXTM3U); passed through unchanged', { ...ctx, bytes: fetched.bytes.length });
+    setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=not-a-playlist');
+    return response;
+  }
+
+  const url = `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`;
+  const allowHosts = (headerValue(request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders, HEADERS.allowHosts) ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  const result = rewritePlaylistDetailed(fetched.bytes.toString('utf8'), { url, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts });
+  if (result.skipped) {
+    log('warn', FN, `rewriter skipped the playlist (${result.skipped}); passed through`, ctx);
+    if (result.skipped === 'canned-policy') setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
+    return response;
+  }
+
+  const originCacheControl = headerValue(response.headers, 'cache-control');
+  dropStaleHeaders(response.headers);
+  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl);
+  setHeader(response.headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
+  // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
+  setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
+  setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
+  response.body = result.text;
+  response.bodyEncoding = 'text';
+
+  const plainSize = generatedSize(response.headers, response.body);
+  if (plainSize > MAX_GENERATED_RESPONSE_BYTES) {
+    if (acceptsGzip(request.headers)) {
+      const gz = gzipSync(Buffer.from(result.text, 'utf8')).toString('base64');
+      setHeader(response.headers, 'Content-Encoding', 'gzip');
+      setHeader(response.headers, 'Vary', 'Accept-Encoding');
+      const gzSize = generatedSize(response.headers, gz);
+      if (gzSize <= MAX_GENERATED_RESPONSE_BYTES) {
+        response.body = gz;
+        response.bodyEncoding = 'base64';
+        log('info', FN, 'rewritten playlist gzipped to fit the 1 MB generated-response limit', { ...ctx, plainSize, gzSize });
+        return response;
+      }
+    }
+    log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
+      ...ctx,
+      plainSize,
+      limit: MAX_GENERATED_RESPONSE_BYTES,
+      gzipAccepted: acceptsGzip(request.headers),
+      hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or enable gzip '
+        + 'in the playlist behavior cache policy so Accept-Encoding reaches this function and the body is gzipped',
+    });
+    delete response.headers['content-encoding'];
+    delete response.headers['vary'];
+    return errorResponse(response, 502);
+  }
+  log('info', FN, 'playlist rewritten', { ...ctx, rewritten: result.rewritten, untouched: result.untouched, maxAge, bytes: plainSize });
+  return response;
+}
+
+/**
+ * Lambda@Edge origin-response handler. Never throws (a thrown error becomes CloudFront's own 502 page): an
+ * unexpected error is logged, redacted, and answered with a generic 502.
+ */
+export async function handler(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
+  try {
+    return await handle(event);
+  } catch (err) {
+    const cf = event?.Records?.[0]?.cf;
+    log('error', FN, 'unexpected error; answered 502', { requestId: cf?.config?.requestId, uri: cf?.request?.uri, error: err });
+    const response = (cf?.response ?? { status: '502', statusDescription: 'Bad Gateway', headers: {} }) as EdgeResponse;
+    response.headers ??= {};
+    return errorResponse(response, 502);
+  }
+}

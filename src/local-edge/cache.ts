@@ -1,0 +1,116 @@
+/**
+ * The cache key, what reaches the origin, and the cache store, per CloudFront's cache and origin request
+ * policies. A cache-key mistake (credentials missing from the key of a rewritten playlist) shows up here the
+ * way it would in production: one viewer receives another's response.
+ */
+import { SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
+import type { QueryPair } from '../rewriter/credentials.js';
+import type { CachePolicy, NameSelection, OriginRequestPolicy } from './policies.js';
+
+const SIGNED = new Set<string>(SIGNED_URL_PARAMS);
+
+function joinQuery(pairs: readonly QueryPair[]): string {
+  return pairs.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('&');
+}
+
+/** Removes `Expires`, `Policy`, `Signature`, `Key-Pair-Id`, `Hash-Algorithm` (as CloudFront does before the origin), keeping every other byte. */
+export function stripSignedParams(query: string): string {
+  return joinQuery(splitQuery(query).filter((p) => !SIGNED.has(p.name)));
+}
+
+function selects(sel: NameSelection, name: string): boolean {
+  switch (sel.behavior) {
+    case 'none': return false;
+    case 'all': return true;
+    case 'whitelist': return sel.names.includes(name);
+    case 'allExcept': return !sel.names.includes(name);
+  }
+}
+
+/**
+ * The query string the origin (and origin-request / origin-response functions) see: the params in the cache
+ * key plus those the origin request policy adds, in the viewer's order, raw bytes.
+ * `stripSigned`: the behavior is restricted (trusted key groups), so the signing params never reach the origin.
+ */
+export function originQuery(query: string, cache: CachePolicy, orp: OriginRequestPolicy | undefined, stripSigned: boolean): string {
+  return joinQuery(
+    splitQuery(query).filter((p) => !(stripSigned && SIGNED.has(p.name)) && (selects(cache.queryStrings, p.name) || (orp !== undefined && selects(orp.queryStrings, p.name)))),
+  );
+}
+
+/** What identifies a cached object. */
+export interface CacheKeyInput {
+  host: string;
+  uri: string;
+  query: string;
+  /** Lowercase header name -> value. */
+  headers: Record<string, string | undefined>;
+  cookies: Record<string, string>;
+}
+
+/** The cache key per the cache policy (host, path, selected query strings, headers and cookies). */
+export function cacheKey(input: CacheKeyInput, policy: CachePolicy, stripSigned: boolean): string {
+  const qs = splitQuery(input.query)
+    .filter((p) => !(stripSigned && SIGNED.has(p.name)) && selects(policy.queryStrings, p.name))
+    .map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`))
+    .sort();
+  const hs = policy.headers.map((h) => `${h}:${input.headers[h] ?? ''}`);
+  const cs = Object.keys(input.cookies)
+    .filter((c) => selects(policy.cookies, c))
+    .sort()
+    .map((c) => `${c}=${input.cookies[c]}`);
+  return JSON.stringify([input.host, input.uri, qs, hs, cs]);
+}
+
+/**
+ * Seconds to keep a response, per CloudFront's rules: `s-maxage` or `max-age` clamped to [MinTTL, MaxTTL];
+ * no directive -> DefaultTTL; `no-store`/`no-cache`/`private` -> MinTTL. 0 = do not store.
+ */
+export function ttlFor(policy: CachePolicy, cacheControl: string | undefined, status: number): number {
+  if (policy.disabled || (status !== 200 && status !== 206)) return 0;
+  const cc = (cacheControl ?? '').toLowerCase();
+  if (/(?:^|,)\s*(?:no-store|no-cache|private)\b/.test(cc)) return policy.minTtl;
+  const m = /(?:^|,)\s*s-maxage\s*=\s*(\d+)/.exec(cc) ?? /(?:^|,)\s*max-age\s*=\s*(\d+)/.exec(cc);
+  if (m === null) return policy.defaultTtl;
+  return Math.min(policy.maxTtl, Math.max(policy.minTtl, Number(m[1])));
+}
+
+/** A stored response, exactly as the origin-facing functions left it. */
+export interface CachedResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+/** In-memory cache bounded by entry count (oldest evicted first). */
+export class ResponseCache {
+  private readonly entries = new Map<string, { response: CachedResponse; expiresAt: number }>();
+  constructor(private readonly maxEntries = 2000) {}
+
+  get(key: string, now: number): CachedResponse | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.response;
+  }
+
+  set(key: string, response: CachedResponse, ttlSeconds: number, now: number): void {
+    if (ttlSeconds <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, { response, expiresAt: now + ttlSeconds * 1000 });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

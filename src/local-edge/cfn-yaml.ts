@@ -1,0 +1,202 @@
+/**
+ * CloudFormation/SAM YAML: parse with the short-form intrinsic tags (`!Ref`, `!GetAtt`, `!Sub`, ...) and
+ * evaluate the intrinsics the local edge needs, with parameter defaults and conditions.
+ * Values that only exist after deployment (resource ARNs, domain names) become {@link ResourceRef} markers.
+ */
+import { parse } from 'yaml';
+import type { Tags } from 'yaml';
+import { LocalEdgeConfigError } from './errors.js';
+
+const FUNCTIONS = [
+  'Ref', 'GetAtt', 'Sub', 'If', 'Join', 'Select', 'Split', 'Equals', 'Not', 'And', 'Or', 'Condition',
+  'FindInMap', 'Base64', 'ImportValue', 'GetAZs', 'Cidr', 'Length', 'ToJsonString',
+] as const;
+
+function tagKey(name: string): string {
+  return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+}
+
+const CUSTOM_TAGS: Tags = FUNCTIONS.flatMap((name) => [
+  { tag: `!${name}`, resolve: (s: string) => ({ [tagKey(name)]: name === 'GetAtt' ? splitGetAtt(s) : s }) },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (s: { toJSON(): unknown }) => ({ [tagKey(name)]: s.toJSON() }) },
+  { tag: `!${name}`, collection: 'map' as const, resolve: (m: { toJSON(): unknown }) => ({ [tagKey(name)]: m.toJSON() }) },
+]) as unknown as Tags;
+
+function splitGetAtt(s: string): string[] {
+  const dot = s.indexOf('.');
+  return dot === -1 ? [s] : [s.slice(0, dot), s.slice(dot + 1)];
+}
+
+/** Parses template text; CloudFormation tags become their long form (`{ "Fn::If": [...] }`). */
+export function parseTemplateText(text: string, file = 'template'): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parse(text, { customTags: CUSTOM_TAGS, prettyErrors: true, uniqueKeys: false });
+  } catch (err) {
+    throw new LocalEdgeConfigError(`${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new LocalEdgeConfigError(`${file}: not a CloudFormation template (no top-level map)`);
+  return doc as Record<string, unknown>;
+}
+
+/** A value known only after deployment: `!Ref Resource` or `!GetAtt Resource.Attr`. */
+export interface ResourceRef {
+  readonly $resource: string;
+  /** Attribute (`Arn`, `Version`, ...) or undefined for a plain Ref. */
+  readonly attribute?: string;
+}
+
+export function isResourceRef(v: unknown): v is ResourceRef {
+  return typeof v === 'object' && v !== null && typeof (v as ResourceRef).$resource === 'string';
+}
+
+/** Marker removed from lists and maps (`!Ref AWS::NoValue`). */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+const PSEUDO: Record<string, string> = {
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::StackName': 'cloudfront-hls-local',
+  'AWS::StackId': 'arn:aws:cloudformation:us-east-1:123456789012:stack/cloudfront-hls-local/local',
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+/** Evaluates intrinsics with parameter values (overrides > Default) and the template's Conditions. */
+export class IntrinsicResolver {
+  private readonly params: Record<string, unknown> = {};
+  private readonly conditionCache = new Map<string, boolean>();
+  private readonly resources: Record<string, unknown>;
+  private readonly conditions: Record<string, unknown>;
+  private readonly mappings: Record<string, unknown>;
+
+  constructor(template: Record<string, unknown>, overrides: Record<string, string> = {}) {
+    this.resources = asMap(template.Resources);
+    this.conditions = asMap(template.Conditions);
+    this.mappings = asMap(template.Mappings);
+    for (const [name, def] of Object.entries(asMap(template.Parameters))) {
+      const d = asMap(def);
+      const value = overrides[name] ?? d.Default;
+      // A parameter without Default resolves to '' (the local edge needs none of the deploy-only ones).
+      if (value === undefined) this.params[name] = '';
+      else {
+        this.params[name] = d.Type === 'CommaDelimitedList' && typeof value === 'string' ? value.split(',') : value;
+      }
+    }
+  }
+
+  /** The value of a condition by name. */
+  condition(name: string): boolean {
+    const cached = this.conditionCache.get(name);
+    if (cached !== undefined) return cached;
+    if (!(name in this.conditions)) throw new LocalEdgeConfigError(`template: condition "${name}" is not defined`);
+    const v = this.resolve(this.conditions[name], `Conditions.${name}`);
+    const b = v === true || v === 'true';
+    this.conditionCache.set(name, b);
+    return b;
+  }
+
+  /** Deep-resolves a node; `where` names it in errors. */
+  resolve(node: unknown, where: string): unknown {
+    const v = this.resolveInner(node, where);
+    return v === NO_VALUE ? undefined : v;
+  }
+
+  private resolveInner(node: unknown, where: string): unknown {
+    if (Array.isArray(node)) return node.map((n, i) => this.resolveInner(n, `${where}[${i}]`)).filter((n) => n !== NO_VALUE);
+    if (node === null || typeof node !== 'object') return node;
+    const map = node as Record<string, unknown>;
+    const keys = Object.keys(map);
+    if (keys.length === 1) {
+      const key = keys[0]!;
+      const arg = map[key];
+      if (key === 'Ref') return this.ref(String(arg), where);
+      if (key === 'Condition' && typeof arg === 'string' && where.includes('Conditions')) return this.condition(arg);
+      if (key.startsWith('Fn::')) return this.fn(key.slice(4), arg, where);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(map)) {
+      const r = this.resolveInner(v, `${where}.${k}`);
+      if (r !== NO_VALUE) out[k] = r;
+    }
+    return out;
+  }
+
+  private ref(name: string, where: string): unknown {
+    if (name === 'AWS::NoValue') return NO_VALUE;
+    if (name in PSEUDO) return PSEUDO[name];
+    if (name in this.params) return this.params[name];
+    // SAM: `!Ref Fn.Version` / `!Ref Fn.Alias` (AutoPublishAlias).
+    const dot = name.indexOf('.');
+    const base = dot === -1 ? name : name.slice(0, dot);
+    if (base in this.resources) return dot === -1 ? { $resource: base } : { $resource: base, attribute: name.slice(dot + 1) };
+    throw new LocalEdgeConfigError(`template: ${where}: !Ref ${name} names no parameter or resource`);
+  }
+
+  private fn(name: string, arg: unknown, where: string): unknown {
+    const r = (n: unknown): unknown => this.resolveInner(n, where);
+    switch (name) {
+      case 'GetAtt': {
+        const parts = Array.isArray(arg) ? arg.map(String) : splitGetAtt(String(arg));
+        // No existence check: SAM generates resources (`<Fn>Url`, `<Fn>Role`) that the template never lists.
+        return { $resource: parts[0]!, attribute: parts.slice(1).join('.') };
+      }
+      case 'If': {
+        const [cond, a, b] = arg as [string, unknown, unknown];
+        return this.condition(cond) ? r(a) : r(b);
+      }
+      case 'Equals': {
+        const [a, b] = (arg as unknown[]).map(r);
+        return JSON.stringify(a) === JSON.stringify(b);
+      }
+      case 'Not': return !(r((arg as unknown[])[0]) as boolean);
+      case 'And': return (arg as unknown[]).every((c) => r(c) === true);
+      case 'Or': return (arg as unknown[]).some((c) => r(c) === true);
+      case 'Join': {
+        const [sep, list] = arg as [string, unknown];
+        const items = r(list);
+        return (Array.isArray(items) ? items : [items]).map((i) => this.str(i)).join(sep);
+      }
+      case 'Split': {
+        const [sep, s] = arg as [string, unknown];
+        return this.str(r(s)).split(sep);
+      }
+      case 'Select': {
+        const [i, list] = arg as [unknown, unknown];
+        const items = r(list);
+        return Array.isArray(items) ? items[Number(r(i))] : `\${Select}`;
+      }
+      case 'Sub': {
+        const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+        return text.replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
+          if (name in vars) return this.str(r(vars[name]));
+          if (name in PSEUDO) return PSEUDO[name]!;
+          if (name in this.params) return this.str(this.params[name]);
+          return `\${${name}}`; // a resource attribute: known after deployment only
+        });
+      }
+      case 'FindInMap': {
+        const [m, k1, k2] = (arg as unknown[]).map(r) as [string, string, string];
+        const v = asMap(asMap(this.mappings[m])[k1])[k2];
+        if (v === undefined) throw new LocalEdgeConfigError(`template: ${where}: !FindInMap [${m}, ${k1}, ${k2}] has no value`);
+        return r(v);
+      }
+      case 'Base64': return Buffer.from(this.str(r(arg))).toString('base64');
+      case 'ToJsonString': return JSON.stringify(r(arg));
+      case 'Length': { const v = r(arg); return Array.isArray(v) ? v.length : 0; }
+      case 'ImportValue': case 'GetAZs': case 'Cidr':
+        return { $resource: `Fn::${name}`, attribute: JSON.stringify(arg) };
+      default:
+        throw new LocalEdgeConfigError(`template: ${where}: intrinsic Fn::${name} is not supported by the local edge`);
+    }
+  }
+
+  private str(v: unknown): string {
+    if (isResourceRef(v)) return `\${${v.$resource}${v.attribute ? `.${v.attribute}` : ''}}`;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+}
+
+export function asMap(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}

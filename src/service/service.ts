@@ -1,0 +1,154 @@
+/**
+ * The signer service core, independent of Lambda event shapes: `GET <route>?<param>=<content id>` with a
+ * bearer JWT returns `{ url, expiresAt }` for the title's signed master playlist, or a 302 to it with
+ * `redirect=1`. Error bodies are fixed JSON that leak nothing (no token, key, policy or stack).
+ */
+import { isIP } from 'node:net';
+import { signDetailed } from '../signer/sign.js';
+import type { Authenticator } from './auth.js';
+import type { SignerConfig } from './config.js';
+import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
+import type { PrivateKeyProvider } from './key-provider.js';
+
+/** An HTTP request as the service sees it; header names lowercase. */
+export interface ServiceRequest {
+  method: string;
+  path: string;
+  /** Decoded query parameters. */
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  /** The TCP peer (Lambda's requestContext.http.sourceIp). */
+  sourceIp?: string;
+}
+
+/** The response to send. */
+export interface ServiceResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One log record per request: safe fields only. */
+export interface ServiceLogRecord {
+  status: number;
+  outcome: string;
+  contentId?: string;
+  error?: string;
+}
+
+/** Dependencies of {@link createSignerService}. */
+export interface SignerServiceDeps {
+  config: SignerConfig;
+  keys: PrivateKeyProvider;
+  authenticate: Authenticator;
+  /** Default: one JSON line on stdout. */
+  log?: (record: ServiceLogRecord) => void;
+}
+
+const REALM = 'Bearer realm="cloudfront-hls"';
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): ServiceResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+}
+
+/** The viewer's address: CloudFront's `cloudfront-viewer-address` (`ip:port`) when present, else the TCP peer. */
+export function clientIpOf(req: ServiceRequest): string | undefined {
+  const viewer = req.headers['cloudfront-viewer-address'];
+  if (viewer !== undefined) {
+    const ip = viewer.slice(0, viewer.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+    if (isIP(ip) !== 0) return ip;
+  }
+  return req.sourceIp !== undefined && isIP(req.sourceIp) !== 0 ? req.sourceIp : undefined;
+}
+
+/** The IpAddress condition for a caller: the exact IPv4 address, or the IPv6 /64 (privacy addresses rotate within it). */
+function bindCidr(ip: string): string {
+  if (isIP(ip) === 4) return `${ip}/32`;
+  return `${ip}/64`;
+}
+
+function corsHeaders(config: SignerConfig, origin: string | undefined): Record<string, string> {
+  if (origin === undefined || config.corsOrigins.length === 0) return {};
+  if (config.corsOrigins === '*') return { 'access-control-allow-origin': '*' };
+  if (!config.corsOrigins.includes(origin)) return { vary: 'Origin' };
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
+/**
+ * Creates the request handler.
+ *
+ * @example
+ * const handle = createSignerService({ config, keys, authenticate });
+ * const res = await handle({ method: 'GET', path: '/api/sign', query: { content: 'movies/42' }, headers });
+ */
+export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
+  const { config, keys, authenticate } = deps;
+  const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
+  const origin = `https://${config.distributionDomain}`;
+
+  return async (req) => {
+    const cors = corsHeaders(config, req.headers.origin);
+    const done = (res: ServiceResponse, outcome: string, extra: Omit<ServiceLogRecord, 'status' | 'outcome'> = {}): ServiceResponse => {
+      log({ status: res.status, outcome, ...extra });
+      return { ...res, headers: { ...res.headers, ...cors } };
+    };
+    const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+    if (path !== config.routePath) return done(json(404, { error: 'not_found' }), 'not-found');
+    const method = req.method.toUpperCase();
+    if (method === 'OPTIONS') {
+      const preflight: Record<string, string> = cors['access-control-allow-origin'] !== undefined
+        ? { 'access-control-allow-methods': 'GET, OPTIONS', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' }
+        : {};
+      return done({ status: 204, headers: preflight, body: '' }, 'preflight');
+    }
+    if (method !== 'GET' && method !== 'HEAD') return done(json(405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD, OPTIONS' }), 'method');
+
+    const auth = await authenticate(req.headers.authorization);
+    if (!auth.ok) {
+      if (auth.reason === 'unavailable') return done(json(503, { error: 'unavailable' }, { 'retry-after': '5' }), 'jwks-unavailable');
+      const challenge = auth.reason === 'missing' ? REALM : `${REALM}, error="invalid_token"`;
+      return done(json(401, { error: 'unauthorized' }, { 'www-authenticate': challenge }), `auth-${auth.reason}`);
+    }
+
+    const contentId = req.query[config.contentParam];
+    if (contentId === undefined || !isValidContentId(contentId)) {
+      return done(json(400, { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` }), 'bad-content-id');
+    }
+    if (!isEntitled(entitlementsFrom(auth.claims, config.entitlementClaim), contentId)) {
+      return done(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
+    }
+
+    let ipAddress: string | undefined;
+    if (config.bindClientIp) {
+      const ip = clientIpOf(req);
+      if (ip === undefined) return done(json(500, { error: 'internal_error' }), 'no-client-ip', { contentId });
+      ipAddress = bindCidr(ip);
+    }
+
+    let signed: { url: string; expiresAt: number };
+    try {
+      const key = await keys.getKey();
+      const folder = `${origin}${config.contentPrefix}${contentId}/`;
+      const url = `${folder}${config.masterPlaylist}`;
+      const nowS = Math.floor(Date.now() / 1000);
+      const d = signDetailed({
+        url,
+        resource: `${folder}*`,
+        keyPairId: config.keyPairId,
+        privateKey: key,
+        expires: nowS + config.ttlSeconds,
+        hashAlgorithm: config.hashAlgorithm,
+        ...(ipAddress !== undefined && { ipAddress }),
+      });
+      signed = { url: `${url}?${d.params.map(([n, v]) => `${n}=${v}`).join('&')}`, expiresAt: d.expiresAt };
+    } catch (err) {
+      // The message names the key source or the failed check, never key material.
+      return done(json(500, { error: 'internal_error' }), 'sign-failed', { contentId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
+    }
+    const redirect = req.query.redirect;
+    if (redirect === '1' || redirect === 'true') {
+      return done({ status: 302, headers: { location: signed.url, 'cache-control': 'no-store' }, body: '' }, 'redirect', { contentId });
+    }
+    return done(json(200, signed), 'signed', { contentId });
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * A verifier that checks signed URLs and signed cookies the way CloudFront does, for the local edge and tests.
+ * It answers with the 403 code CloudFront would use (MissingKey, InvalidKey, MalformedPolicy,
+ * MalformedSignature, AccessDenied) and CloudFront's message text; `detail` says which check failed.
+ */
+import { verify as cryptoVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { readCredentials, SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
+import type { Credentials } from '../rewriter/credentials.js';
+import { cfBase64Decode } from './base64.js';
+import { loadPublicKey } from './keys.js';
+import { cannedPolicyJson, ipInCidr, parsePolicy, PolicyParseError } from './policy.js';
+import type { PolicyStatement } from './policy.js';
+import { resourceCovers } from './wildcard.js';
+
+/** CloudFront's 403 error codes for signed requests. */
+export type VerifyErrorCode = 'MissingKey' | 'AccessDenied' | 'MalformedPolicy' | 'InvalidKey' | 'MalformedSignature';
+
+/** Outcome of {@link verifySignedUrl}. */
+export type VerifyResult =
+  | { ok: true; keyPairId: string; kind: 'canned' | 'custom'; expiresAt: number /* epoch s */ }
+  | { ok: false; code: VerifyErrorCode; message: string; /** Which check failed (not CloudFront text; never holds secrets). */ detail?: string };
+
+/** Options of {@link verifySignedUrl}. */
+export interface VerifyOptions {
+  /** Trusted keys: Key-Pair-Id -> public key PEM (SubjectPublicKeyInfo) or KeyObject. */
+  keys: Record<string, string | KeyObject>;
+  /** Current time: a Date or epoch ms; default Date.now(). */
+  now?: Date | number;
+  /** The viewer's IP address, for policies with an IpAddress condition. */
+  clientIp?: string;
+  /** Signed cookies (`CloudFront-Policy`, `CloudFront-Signature`, ...), used when the URL carries no signed params. */
+  cookies?: Record<string, string>;
+}
+
+/** CloudFront's messages per code (as its 403 XML bodies show them). */
+const MESSAGES: Record<VerifyErrorCode, string> = {
+  MissingKey: 'Missing Key-Pair-Id query parameter or cookie value',
+  InvalidKey: 'Unknown Key',
+  MalformedPolicy: 'Malformed Policy',
+  MalformedSignature: 'Malformed Signature',
+  AccessDenied: 'Access denied',
+};
+
+function fail(code: VerifyErrorCode, detail: string): VerifyResult {
+  return { ok: false, code, message: MESSAGES[code], detail };
+}
+
+// Parsed public keys by PEM text: the local edge verifies every request with the same few keys.
+const keyCache = new Map<string, KeyObject>();
+function publicKeyFor(k: string | KeyObject): KeyObject {
+  if (typeof k !== 'string') return loadPublicKey(k);
+  let key = keyCache.get(k);
+  if (key === undefined) {
+    key = loadPublicKey(k);
+    if (keyCache.size > 256) keyCache.clear();
+    keyCache.set(k, key);
+  }
+  return key;
+}
+
+/** Credentials from signed cookies (`CloudFront-<Param>`). */
+function cookieCredentials(cookies: Record<string, string>): Credentials {
+  const found: Credentials = {};
+  for (const name of SIGNED_URL_PARAMS) {
+    const v = cookies[`CloudFront-${name}`];
+    if (v !== undefined && v !== '') found[name] = v;
+  }
+  return found;
+}
+
+/**
+ * Checks a signed URL (or, when the URL carries no signing params, signed cookies) as CloudFront would.
+ * Throws only for a malformed entry in `keys` (a configuration error); every request problem is a result.
+ *
+ * @example
+ * const r = verifySignedUrl(url, { keys: { K2JCJMDEHXQW5F: publicPem }, clientIp: '203.0.113.7' });
+ * if (!r.ok) return { status: 403, body: cloudFrontErrorXml(r.code, r.message) };
+ */
+export function verifySignedUrl(url: string, options: VerifyOptions): VerifyResult {
+  const hashAt = url.indexOf('#');
+  const noFragment = hashAt === -1 ? url : url.slice(0, hashAt);
+  const q = noFragment.indexOf('?');
+  const path = q === -1 ? noFragment : noFragment.slice(0, q);
+  const query = q === -1 ? '' : noFragment.slice(q + 1);
+
+  // CloudFront removes its own params; what is left is the URL the policy's Resource is compared with.
+  const signing = SIGNED_URL_PARAMS as readonly string[];
+  const pairs = splitQuery(query);
+  const kept = pairs.filter((p) => !signing.includes(p.name)).map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`));
+  const resourceUrl = kept.length === 0 ? path : `${path}?${kept.join('&')}`;
+  const urlHasCredentials = pairs.some((p) => signing.includes(p.name));
+
+  const creds = urlHasCredentials ? readCredentials(query) : options.cookies ? cookieCredentials(options.cookies) : {};
+  const keyPairId = creds['Key-Pair-Id'];
+  if (keyPairId === undefined) return fail('MissingKey', 'no Key-Pair-Id');
+  const configured = Object.prototype.hasOwnProperty.call(options.keys, keyPairId) ? options.keys[keyPairId] : undefined;
+  if (configured === undefined) return fail('InvalidKey', 'Key-Pair-Id is not a trusted key');
+  const key = publicKeyFor(configured);
+
+  const hashParam = creds['Hash-Algorithm'];
+  const hash = hashParam === undefined || hashParam === 'SHA1' ? 'sha1' : hashParam === 'SHA256' ? 'sha256' : undefined;
+  if (hash === undefined) return fail('MalformedSignature', 'unsupported Hash-Algorithm');
+  if (creds.Signature === undefined) return fail('MalformedSignature', 'no Signature');
+  const signature = cfBase64Decode(creds.Signature);
+  if (signature === undefined || signature.length === 0) return fail('MalformedSignature', 'Signature is not URL-safe base64');
+
+  let statement: PolicyStatement;
+  let signed: Buffer;
+  let kind: 'canned' | 'custom';
+  if (creds.Policy !== undefined) {
+    kind = 'custom';
+    const bytes = cfBase64Decode(creds.Policy);
+    if (bytes === undefined) return fail('MalformedPolicy', 'Policy is not URL-safe base64');
+    try {
+      statement = parsePolicy(bytes.toString('utf8'));
+    } catch (err) {
+      if (err instanceof PolicyParseError) return fail('MalformedPolicy', err.message);
+      throw err;
+    }
+    signed = bytes;
+  } else if (creds.Expires !== undefined) {
+    kind = 'canned';
+    if (!/^\d{1,12}$/.test(creds.Expires)) return fail('MalformedPolicy', 'Expires is not epoch seconds');
+    const expires = Number(creds.Expires);
+    statement = { resource: resourceUrl, dateLessThan: expires };
+    signed = Buffer.from(cannedPolicyJson(resourceUrl, expires), 'utf8');
+  } else {
+    return fail('MalformedPolicy', 'neither Policy nor Expires');
+  }
+
+  let valid: boolean;
+  try {
+    valid = cryptoVerify(hash, signed, key, signature);
+  } catch {
+    return fail('MalformedSignature', 'Signature cannot be decoded for this key type');
+  }
+  if (!valid) return fail('AccessDenied', 'signature does not match');
+
+  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+  const nowS = Math.floor(nowMs / 1000);
+  if (nowS >= statement.dateLessThan) return fail('AccessDenied', 'expired (DateLessThan)');
+  if (statement.dateGreaterThan !== undefined && nowS < statement.dateGreaterThan) return fail('AccessDenied', 'not yet valid (DateGreaterThan)');
+  if (statement.ipAddress !== undefined && (options.clientIp === undefined || !ipInCidr(options.clientIp, statement.ipAddress))) {
+    return fail('AccessDenied', 'client IP outside IpAddress');
+  }
+  if (kind === 'custom' && !resourceCovers(statement.resource, resourceUrl)) return fail('AccessDenied', 'Resource does not cover the URL');
+  return { ok: true, keyPairId, kind, expiresAt: statement.dateLessThan };
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** CloudFront's 403 body for a failed signed request. */
+export function cloudFrontErrorXml(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error>`;
+}

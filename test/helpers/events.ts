@@ -1,0 +1,32 @@
+/**
+ * The one loader of recorded CloudFront events (events/<name>.json). Each call returns a fresh structuredClone,
+ * so a test may change its copy freely.
+ */
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda';
+
+const EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events');
+const cache = new Map<string, unknown>();
+
+/** Names of the recorded events, as `loadEvent` takes them. */
+export type ViewerRequestEventName = `viewer-request/${string}`;
+export type OriginResponseEventName = `origin-response/${string}`;
+
+/**
+ * Loads `events/<name>.json` (e.g. `viewer-request/with-credentials`) as a private copy.
+ *
+ * @example const event = loadEvent('origin-response/s3-playlist-200');
+ */
+export function loadEvent(name: ViewerRequestEventName): CloudFrontRequestEvent;
+export function loadEvent(name: OriginResponseEventName): CloudFrontResponseEvent;
+export function loadEvent<T = unknown>(name: string): T;
+export function loadEvent(name: string): unknown {
+  let parsed = cache.get(name);
+  if (parsed === undefined) {
+    parsed = JSON.parse(readFileSync(join(EVENTS_DIR, `${name}.json`), 'utf8')) as unknown;
+    cache.set(name, parsed);
+  }
+  return structuredClone(parsed);
+}

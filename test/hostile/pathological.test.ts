@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { NotAPlaylistError } from '../../src/errors.js';
+import { assertPlaylist, isPlaylist, rewritePlaylistDetailed } from '../../src/rewriter/index.js';
+import { CREDS, VIEWER_URL, nonUriBytesProblem, timed } from './oracle.js';
+
+// Pathological inputs, each under a fixed budget. Budgets are about 10x (at least 2 s) the time measured on a
+// shared, loaded 2-core machine, so they catch a hang or a quadratic blow-up without flaking; the printed times
+// are the numbers to watch. Linearity is checked by the ratio of the times for sizes n and 4n.
+
+const MB = 1 << 20;
+const rewrite = (text: string) => rewritePlaylistDetailed(text, { url: VIEWER_URL });
+
+function underBudget(name: string, budgetMs: number, text: string): ReturnType<typeof rewrite> {
+  const { ms, value } = timed(() => rewrite(text));
+  console.log(`${name}: ${(text.length / MB).toFixed(2)} MB in ${ms.toFixed(1)} ms (budget ${budgetMs} ms)`);
+  expect(ms).toBeLessThan(budgetMs);
+  return value;
+}
+
+/** Median time of 3 runs of `fn`. */
+function median3(fn: () => unknown): number {
+  const times = [0, 1, 2].map(() => timed(fn).ms).sort((a, b) => a - b);
+  return times[1]!;
+}
+
+describe('the rewriter on pathological input', () => {
+  it('rewrites a 1 MB URI line with no newline under its budget', () => {
+    const out = underBudget('1 MB line, no newline', 2_000, `#EXTM3U\n${'a'.repeat(MB)}`);
+    expect(out.rewritten).toBe(1);
+  });
+
+  it('passes a 1 MB tag line with no newline and no attribute through unchanged under its budget', () => {
+    const text = `#EXTM3U\n#EXT-X-KEY:${'a'.repeat(MB)}`;
+    expect(underBudget('1 MB tag line', 2_000, text).text).toBe(text);
+  });
+
+  it('leaves 100k unterminated quoted attributes (one line, and one per line) unchanged under its budget', () => {
+    const oneLine = `#EXTM3U\n#EXT-X-KEY:${'URI="x,'.repeat(100_000)}`;
+    expect(underBudget('100k unterminated quotes, one line', 2_000, oneLine).text).toBe(oneLine);
+    const manyLines = `#EXTM3U\n${'#EXT-X-MAP:URI="x\n'.repeat(100_000)}`;
+    expect(underBudget('100k unterminated quotes, 100k lines', 5_000, manyLines).text).toBe(manyLines);
+  });
+
+  it('handles 100k commas in an attribute list under its budget', () => {
+    const bare = `#EXTM3U\n#EXT-X-MEDIA:${','.repeat(100_000)}URI="a.m3u8"\n`;
+    expect(underBudget('100k bare commas', 2_000, bare).text).toBe(bare);
+    const attrs = `#EXTM3U\n#EXT-X-MEDIA:${'A=1,'.repeat(100_000)}URI="a.m3u8"\n`;
+    const out = underBudget('100k A=1, attributes', 2_000, attrs);
+    expect(out.rewritten).toBe(1);
+    expect(nonUriBytesProblem(attrs, out.text)).toBeUndefined();
+  });
+
+  it('handles deeply repeated {$var} references, unclosed references and unknown names under its budget', () => {
+    const define = `#EXT-X-DEFINE:NAME="v",VALUE="${'x'.repeat(100)}"`;
+    const repeated = `#EXTM3U\n${define}\n${`${'{$v}'.repeat(100)}\n`.repeat(1_000)}`;
+    underBudget('100k {$v} references over 1,000 lines', 3_000, repeated);
+    const unclosed = `#EXTM3U\n${define}\n${'{$'.repeat(200_000)}\n`;
+    expect(underBudget('200k unclosed {$', 2_000, unclosed).text).toBe(unclosed);
+    const unknown = `#EXTM3U\n${define}\n${'{$w}'.repeat(200_000)}\n`;
+    expect(underBudget('200k unknown {$w}', 2_000, unknown).text).toBe(unknown); // host unknown: no credentials
+  });
+
+  it('rewrites text holding NUL bytes without throwing, and the edge refuses it as not a playlist', () => {
+    const text = `#EXTM3U\n${'seg\0.ts\n'.repeat(100_000)}`;
+    const out = underBudget('100k lines with NUL', 3_000, text);
+    expect(nonUriBytesProblem(text, out.text)).toBeUndefined();
+    expect(isPlaylist(text)).toBe(false);
+    expect(() => assertPlaylist(Buffer.from(text))).toThrow(NotAPlaylistError);
+  });
+
+  it('refuses invalid UTF-8 as not a playlist, and rewrites its lossy decoding without throwing', () => {
+    const bytes = Buffer.concat([Buffer.from('#EXTM3U\n#EXTINF:4,\n'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('.ts\n')]);
+    expect(isPlaylist(bytes)).toBe(false);
+    expect(() => assertPlaylist(bytes)).toThrow(NotAPlaylistError);
+    const lossy = bytes.toString('utf8');
+    const out = rewrite(lossy);
+    expect(out.rewritten).toBe(1);
+    expect(nonUriBytesProblem(lossy, out.text)).toBeUndefined();
+  });
+
+  it('rewrites a 50 MB media playlist under its budget, every segment carrying the credentials once', () => {
+    const segment = '#EXTINF:6.000,\n#EXT-X-PROGRAM-DATE-TIME:2026-11-26T05:00:00.000Z\nhttps://example.com/movies/42/1080p/segment-000000.ts\n';
+    const count = Math.ceil((50 * MB) / segment.length);
+    const text = `#EXTM3U\n#EXT-X-TARGETDURATION:6\n${segment.repeat(count)}#EXT-X-ENDLIST\n`;
+    const out = underBudget('50 MB media playlist', 40_000, text);
+    expect(out.rewritten).toBe(count);
+    expect(out.text.length).toBe(text.length + count * (CREDS.length + 1));
+  }, 60_000);
+});
+
+describe('the rewriter runs in linear time', () => {
+  // n is chosen so the small input takes tens of milliseconds: smaller times are mostly noise.
+  const shapes: Array<[string, number, (n: number) => string]> = [
+    ['URI lines', 15_000, (n) => `#EXTM3U\n${'#EXTINF:4,\nseg.ts?a=1#t\n'.repeat(n)}`],
+    ['attribute lists', 10_000, (n) => `#EXTM3U\n${'#EXT-X-KEY:METHOD=AES-128,URI="k.key",IV=0x1\n'.repeat(n)}`],
+    ['one long attribute line', 100_000, (n) => `#EXTM3U\n#EXT-X-MEDIA:${'A="q,q",'.repeat(n)}URI="a.m3u8"\n`],
+    ['one long URI', 250_000, (n) => `#EXTM3U\n${'a/'.repeat(n * 4)}x.ts?${'p&'.repeat(n * 4)}\n`],
+    ['variables', 15_000, (n) => `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="p"\n${'{$v}/{$u}/s.ts\n'.repeat(n)}`],
+  ];
+  for (const [name, n, make] of shapes) {
+    it(`takes at most ~4x (bounded by 10x) the time for 4x the ${name}`, () => {
+      const small = make(n);
+      const large = make(4 * n);
+      rewrite(small); // warm up the JIT
+      const tSmall = Math.max(median3(() => rewrite(small)), 1);
+      const tLarge = median3(() => rewrite(large));
+      const ratio = tLarge / tSmall;
+      console.log(`linear check, ${name}: ${tSmall.toFixed(1)} ms for n, ${tLarge.toFixed(1)} ms for 4n, ratio ${ratio.toFixed(2)}`);
+      // Quadratic would give 16; 10 leaves room for GC and a noisy neighbour.
+      expect(ratio).toBeLessThan(10);
+    });
+  }
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
+import { CREDS, VIEWER_BASE, VIEWER_URL, foreignCredentialProblem, nonUriBytesProblem, parse, withoutCredentials } from './oracle.js';
+
+// Hand-picked hostile playlists found by the property tests, kept as named regressions.
+
+const rewrite = (text: string, url = VIEWER_URL) => rewritePlaylistDetailed(text, { url });
+
+/** URI spellings that WHATWG URL (browsers, Chromium's native player, Safari) resolves to evil.example. */
+const DISGUISED_FOREIGN = [
+  '/\\evil.example/a.ts',
+  '\\\\evil.example/a.ts',
+  '\\/evil.example/a.ts',
+  '/\t/evil.example/a.ts',
+  '/\r/evil.example/a.ts',
+  ' //evil.example/a.ts',
+  ' https://evil.example/a.ts',
+  '\u0001https://evil.example/a.ts',
+  'h\tttps://evil.example/a.ts',
+];
+
+describe('the rewriter against disguised foreign hosts', () => {
+  for (const uri of DISGUISED_FOREIGN) {
+    it(`puts no credentials on ${JSON.stringify(uri)}, which a browser resolves to evil.example (attribute and URI line)`, () => {
+      expect(new URL(uri, VIEWER_BASE).host).toBe('evil.example'); // the premise
+      for (const text of [`#EXTM3U\n#EXT-X-MAP:URI="${uri}"\n`, `#EXTM3U\n#EXTINF:4,\n${uri}\n`]) {
+        const out = rewrite(text);
+        expect(foreignCredentialProblem(out.text)).toBeUndefined();
+        expect(out.text).not.toContain(CREDS);
+      }
+    });
+  }
+
+  it('puts no credentials on a URI whose viewer-controlled QUERYPARAM variable injects a second URI attribute', () => {
+    const injected = encodeURIComponent('x",URI="https://evil.example/k');
+    const text = '#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="q"\n#EXT-X-KEY:METHOD=AES-128,URI="key{$q}"\n#EXTINF:4,\na.ts\n';
+    const out = rewrite(text, `${VIEWER_URL}&q=${injected}`).text;
+    expect(foreignCredentialProblem(out)).toBeUndefined();
+    expect(out.split('\n')[2]).toBe('#EXT-X-KEY:METHOD=AES-128,URI="key{$q}"');
+  });
+
+  it('adds no line to the playlist through a QUERYPARAM value holding a newline', () => {
+    const injected = encodeURIComponent('\n#EXT-X-ENDLIST\nhttps://evil.example/x');
+    const text = '#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="q"\n#EXTINF:4,\nseg{$q}.ts\n';
+    const out = rewrite(text, `${VIEWER_URL}&q=${injected}`).text;
+    expect(out.split('\n')).toHaveLength(text.split('\n').length);
+    expect(out).not.toContain('evil.example');
+  });
+});
+
+describe('the rewriter against variable tricks', () => {
+  it('survives a 1 MB playlist that references a 500 KB variable 125,000 times (no throw, output at most doubled)', () => {
+    const text = `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="${'x'.repeat(500_000)}"\n${'{$v}'.repeat(125_000)}\n`;
+    let out = '';
+    expect(() => {
+      out = rewrite(text).text;
+    }).not.toThrow();
+    expect(out.length).toBeLessThanOrEqual(2 * text.length + CREDS.length + 1);
+  });
+
+  it('keeps a 256 KB playlist of 2 KB variable references from expanding past twice its size', () => {
+    const lines = `${'{$v}'.repeat(4)}\n`.repeat(15_000);
+    const text = `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="${'y'.repeat(2000)}"\n${lines}`;
+    const start = performance.now();
+    const out = rewrite(text);
+    const ms = performance.now() - start;
+    console.log(`variable amplification: ${text.length} bytes in, ${out.text.length} bytes out, ${ms.toFixed(0)} ms`);
+    expect(out.text.length).toBeLessThanOrEqual(2 * text.length + out.rewritten * (CREDS.length + 1));
+  });
+
+  it('is idempotent and keeps the URI a player fetches when a variable value references itself', () => {
+    const text = '#EXTM3U\n#EXT-X-DEFINE:NAME="a",VALUE="{$a}x"\n#EXTINF:4,\np/{$a}.ts\n';
+    const once = rewrite(text).text;
+    expect(rewrite(once).text).toBe(once);
+    // What a player fetches: it substitutes {$a} once in what it receives.
+    const fetched = (playlist: string) => playlist.split('\n')[3]!.replace('{$a}', '{$a}x').split('?')[0];
+    expect(fetched(once)).toBe(fetched(text));
+  });
+});
+
+describe('the rewriter against whitespace players trim', () => {
+  it('appends credentials before trailing Unicode whitespace (U+FEFF, U+00A0) that players trim, not after it', () => {
+    for (const ws of ['\ufeff', '\u00a0', '\u2028']) {
+      const text = `#EXTM3U\n#EXTINF:4,\nseg.ts${ws}\n`;
+      const out = rewrite(text).text;
+      expect(withoutCredentials(parse(out))).toEqual(withoutCredentials(parse(text)));
+      expect(nonUriBytesProblem(text, out)).toBeUndefined();
+    }
+  });
+
+  it('leaves a tag line with leading whitespace alone: players trim it and read a tag, not a URI', () => {
+    const text = '#EXTM3U\n  #EXTINF:4,\nseg.ts\n';
+    const out = rewrite(text).text;
+    expect(out.split('\n')[1]).toBe('  #EXTINF:4,');
+    expect(withoutCredentials(parse(out))).toEqual(withoutCredentials(parse(text)));
+  });
+});
