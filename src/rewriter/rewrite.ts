@@ -194,12 +194,14 @@ function rawQueryOf(url: string): string {
 
 function rewriteLine(line: string, ctx: Context): string {
   if (line.length === 0) return line;
-  if (line.charCodeAt(0) === 0x23 /* # */) {
+  // Players trim lines (String.prototype.trim) before they classify them, so "  #EXTINF" is a tag, not a URI.
+  const start = line.length - line.trimStart().length;
+  if (line.charCodeAt(start) === 0x23 /* # */) {
     // RFC 8216 4.1: lines starting with # are tags if they start with #EXT, comments otherwise.
-    if (!line.startsWith('#EXT')) return line;
-    const colon = line.indexOf(':');
+    if (!line.startsWith('#EXT', start)) return line;
+    const colon = line.indexOf(':', start);
     if (colon === -1) return line;
-    const tag = line.slice(1, colon);
+    const tag = line.slice(start + 1, colon);
     const names = URI_ATTRIBUTES.get(tag);
     if (names !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, names, ctx);
     if (tag === PREFETCH) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
@@ -209,18 +211,15 @@ function rewriteLine(line: string, ctx: Context): string {
   return rewriteUriLine(line, ctx);
 }
 
-/** A URI line: keep surrounding whitespace exactly, rewrite the URI between. */
+/**
+ * A URI line: keep surrounding whitespace exactly, rewrite the URI between. "Whitespace" is what players trim
+ * (String.prototype.trim: also U+FEFF, U+00A0, U+2028, ...), so credentials land inside the URI they fetch.
+ */
 function rewriteUriLine(line: string, ctx: Context): string {
-  let start = 0;
-  let end = line.length;
-  while (start < end && isSpace(line.charCodeAt(start))) start++;
-  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
-  if (start === end) return line;
+  const start = line.length - line.trimStart().length;
+  const end = line.trimEnd().length;
+  if (start >= end) return line;
   return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c;
 }
 
 /** One `NAME=value` of an attribute list (RFC 8216 4.2), as offsets into the line. */
@@ -287,7 +286,11 @@ function rewriteAttributeList(line: string, start: number, names: readonly strin
   return out + line.slice(pos);
 }
 
-/** EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remember NAME/VALUE and QUERYPARAM variables for `{$name}` references. */
+/**
+ * EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remembers NAME/VALUE variables, which come from the origin's playlist.
+ * QUERYPARAM and IMPORT variables are left for the player to resolve: QUERYPARAM values come from the viewer's
+ * URL, and copying viewer bytes into the playlist would let a viewer inject quotes, attributes or lines.
+ */
 function recordDefine(list: string, ctx: Context): void {
   const attributes = parseAttributeList(list, 0);
   if (attributes === undefined) return;
@@ -297,38 +300,91 @@ function recordDefine(list: string, ctx: Context): void {
   };
   const name = get('NAME');
   const value = get('VALUE');
-  if (name !== undefined && value !== undefined) {
-    ctx.variables.set(name, value);
-    return;
-  }
-  const queryParam = get('QUERYPARAM');
-  if (queryParam !== undefined) {
-    // The value of the playlist URL's query parameter; a credential name resolves to nothing here, since
-    // credentials are appended separately and must appear exactly once.
-    if ((SIGNED_URL_PARAMS as readonly string[]).includes(queryParam)) return;
-    for (const pair of splitQuery(rawQueryOf(ctx.viewer.href))) {
-      if (pair.name === queryParam && pair.value !== undefined) {
-        ctx.variables.set(queryParam, safeDecode(pair.value));
-        return;
-      }
-    }
-  }
+  if (name !== undefined && value !== undefined) ctx.variables.set(name, value);
 }
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
+/** How much of a URI, variables substituted, is enough to know its scheme and host. */
+const PREFIX_LIMIT = 2048;
+
+/**
+ * The first PREFIX_LIMIT characters of `uri` with `{$name}` references (RFC 8216bis 4.3) substituted, up to
+ * the first reference this playlist does not define (IMPORT, QUERYPARAM) or an unclosed `{$`. Returns
+ * undefined when such a reference comes before the host is fixed (`{$base}/seg.ts`). Bounded work per URI
+ * however large or numerous the variables; the URI itself is written back unsubstituted, so the output never
+ * grows by a variable's size. `complete` tells whether the prefix is the whole URI.
+ */
+function substitutedPrefix(uri: string, ctx: Context): { prefix: string; complete: boolean } | undefined {
+  let out = '';
+  let pos = 0;
+  while (pos < uri.length && out.length < PREFIX_LIMIT) {
+    const room = PREFIX_LIMIT - out.length;
+    const open = uri.indexOf('{$', pos);
+    if (open === -1 || open - pos >= room) {
+      const take = Math.min(room, uri.length - pos);
+      out += uri.slice(pos, pos + take);
+      pos += take;
+      break;
+    }
+    out += uri.slice(pos, open);
+    const close = uri.indexOf('}', open + 2);
+    const value = close === -1 ? undefined : ctx.variables.get(uri.slice(open + 2, close));
+    if (value === undefined) return hostFixed(out) ? { prefix: out, complete: false } : undefined;
+    out += value.slice(0, PREFIX_LIMIT - out.length);
+    pos = close + 1;
   }
+  return { prefix: out, complete: pos >= uri.length && out.length < PREFIX_LIMIT };
 }
 
 /**
- * Substitutes `{$name}` references (RFC 8216bis 4.3) whose variable is defined in this playlist. Unknown
- * references (IMPORTed from a parent) stay as written.
+ * True when nothing appended to `prefix` can change the host a player resolves it to: a root-relative path
+ * (`/a` + anything stays on this host), a relative path that can no longer become an `http(s):` scheme, or an
+ * absolute URL whose authority has ended.
  */
-function substituteVariables(uri: string, ctx: Context): string {
-  if (ctx.variables.size === 0) return uri;
+function hostFixed(prefix: string): boolean {
+  if (prefix === '' || needsFullParse(prefix)) return false;
+  if (schemeOf(prefix) !== undefined || prefix.startsWith('//')) return hostEndsWithin(prefix);
+  if (prefix.startsWith('/')) return prefix.length >= 2;
+  return !'https:'.startsWith(prefix.toLowerCase());
+}
+
+/** For a prefix: true when it is relative, or its authority is followed by a path, query or fragment. */
+function hostEndsWithin(prefix: string): boolean {
+  const scheme = schemeOf(prefix);
+  const rest = scheme === undefined ? prefix : prefix.slice(scheme.length + 1);
+  if (!rest.startsWith('//')) return scheme === undefined;
+  const after = rest.slice(2);
+  return after.includes('/') || after.includes('?') || after.includes('#');
+}
+
+/** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
+function rewriteUri(uri: string, ctx: Context): string {
+  // Controls, spaces and backslashes: a browser's URL parser (WHATWG) strips or rewrites them, and may then
+  // read another host than RFC 3986 does ("/\evil.example/", "h\ttps://..."). Such URIs never get credentials.
+  if (needsFullParse(uri)) return untouched(uri, ctx);
+  let probe = uri;
+  let complete = true;
+  const hasVariables = uri.includes('{$');
+  if (hasVariables) {
+    const sub = substitutedPrefix(uri, ctx);
+    if (sub === undefined || needsFullParse(sub.prefix)) return untouched(uri, ctx);
+    probe = sub.prefix;
+    complete = sub.complete;
+  }
+  if (!qualifies(probe, complete, ctx)) return untouched(uri, ctx);
+  ctx.rewritten++;
+  // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
+  // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
+  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx);
+}
+
+function untouched(uri: string, ctx: Context): string {
+  ctx.untouched++;
+  return uri;
+}
+
+const CREDENTIAL_IN_VALUE = /(?:^|[?&])(?:Policy|Signature|Key-Pair-Id|Hash-Algorithm|Expires)(?:-PREFIX)?=/;
+
+function substituteCredentialVariables(uri: string, ctx: Context): string {
   let out = '';
   let pos = 0;
   for (;;) {
@@ -337,51 +393,42 @@ function substituteVariables(uri: string, ctx: Context): string {
     const close = uri.indexOf('}', open + 2);
     if (close === -1) break;
     const value = ctx.variables.get(uri.slice(open + 2, close));
-    if (value === undefined) {
-      out += uri.slice(pos, close + 1);
-    } else {
-      out += uri.slice(pos, open) + value;
-    }
+    const inline = value !== undefined && value.length <= PREFIX_LIMIT && CREDENTIAL_IN_VALUE.test(value);
+    out += inline ? uri.slice(pos, open) + value : uri.slice(pos, close + 1);
     pos = close + 1;
   }
   return out + uri.slice(pos);
 }
 
-/** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
-function rewriteUri(original: string, ctx: Context): string {
-  const uri = substituteVariables(original, ctx);
-  const result = qualifies(uri, ctx) ? appendCredentials(uri, ctx) : original;
-  if (result === original) ctx.untouched++;
-  else ctx.rewritten++;
-  return result;
+/** C0 controls, space, DEL or a backslash anywhere: characters WHATWG URL parsing strips or treats as "/". */
+function needsFullParse(uri: string): boolean {
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri.charCodeAt(i);
+    if (c <= 0x20 || c === 0x5c || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /**
  * A URI gets credentials only when it resolves to the viewer's own host or an allowed host: credentials are
- * bearer tokens. Relative and root-relative references always resolve to the playlist's host (RFC 3986 5.2).
- * Non-HTTP schemes (`skd:`, `data:`, ...) and URIs whose host depends on an unresolved variable never qualify.
+ * bearer tokens. Relative and root-relative references resolve to the playlist's host (RFC 3986 5.2).
+ * Non-HTTP schemes (`skd:`, `data:`, ...) never qualify. `complete` is false when `uri` is only a prefix of
+ * the real URI: then its authority must end within the prefix.
  */
-function qualifies(uri: string, ctx: Context): boolean {
+function qualifies(uri: string, complete: boolean, ctx: Context): boolean {
   const scheme = schemeOf(uri);
-  if (scheme === undefined) {
-    if (uri.startsWith('{$')) return false; // e.g. {$base}/seg.ts: the host is not known here
-    if (!uri.startsWith('//')) return true;
-  } else if (scheme !== 'http' && scheme !== 'https') {
-    return false;
-  } else if (scheme === 'http' && ctx.viewer.protocol === 'https:') {
-    // Never send credentials in clear text when the viewer uses TLS.
-    return false;
-  }
-  const authorityStart = uri.indexOf('//') + 2;
-  let authorityEnd = authorityStart;
-  while (authorityEnd < uri.length && !'/?#'.includes(uri.charAt(authorityEnd))) authorityEnd++;
-  if (uri.slice(authorityStart, authorityEnd).includes('{$')) return false;
+  if (scheme === undefined && !uri.startsWith('//')) return true;
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return false;
+  if (!complete && !hostEndsWithin(uri)) return false;
   let resolved: URL;
   try {
     resolved = new URL(uri, ctx.viewer);
   } catch {
     return false;
   }
+  if (resolved.protocol !== 'https:' && resolved.protocol !== 'http:') return false;
+  // Never send credentials in clear text when the viewer uses TLS.
+  if (resolved.protocol === 'http:' && ctx.viewer.protocol === 'https:') return false;
   if (resolved.username !== '' || resolved.password !== '') return false;
   if (resolved.host === ctx.viewer.host) return true;
   return ctx.allowHosts.has(resolved.host) || ctx.allowHosts.has(resolved.hostname);
