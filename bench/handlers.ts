@@ -35,6 +35,8 @@ export interface HandlerFigures {
   meanMs: number;
   heapBefore: number;
   heapAfter: number;
+  /** Heap used after GC at 0, 25, 50, 75 and 100 % of the calls. */
+  checkpoints: number[];
   gc: boolean;
 }
 
@@ -51,24 +53,40 @@ async function timeCalls(
   check: (result: unknown) => void,
   afterLoop: () => void = () => {},
 ): Promise<HandlerFigures> {
-  // Warmup: JIT, module-scope clients, first-call caches.
-  for (let i = 0; i < Math.min(500, calls); i++) check(await call(makeEvent()));
+  // Warmup: one full round first. V8 keeps adding optimized code and feedback for thousands of calls (measured:
+  // ~0.8 MB over the first 10k origin-response calls, then flat), which is warm-up, not a leak.
+  for (let i = 0; i < calls; i++) check(await call(makeEvent()));
+  // Everything the measured loop keeps (the timings array, the last response) exists before the first heap
+  // sample, so growth means memory the handler itself keeps across invocations.
+  const times = new Array<number>(calls).fill(0);
+  let result: unknown;
+  let event: unknown; // the handler writes the response (and its body) into the event
   afterLoop();
   const before = heapUsedAfterGc();
-  const times = new Array<number>(calls);
+  const checkpoints: number[] = [before.bytes];
   let total = 0;
   for (let i = 0; i < calls; i++) {
-    const event = makeEvent(); // cloning the event is not part of the handler's time
+    if (i > 0 && i % (calls / 4) === 0) {
+      result = undefined;
+      event = undefined;
+      afterLoop();
+      checkpoints.push(heapUsedAfterGc().bytes);
+    }
+    event = makeEvent(); // cloning the event is not part of the handler's time
     const t0 = performance.now();
-    const result = await call(event);
+    result = await call(event);
     const dt = performance.now() - t0;
     times[i] = dt;
     total += dt;
     if (i === 0) check(result);
   }
+  result = undefined;
+  event = undefined;
   afterLoop();
   const after = heapUsedAfterGc();
+  checkpoints.push(after.bytes);
   return {
+    checkpoints,
     name,
     calls,
     p50Ms: percentile(times, 50),
@@ -139,19 +157,25 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
       fmt.mb(f.heapBefore),
       fmt.mb(f.heapAfter),
       `${((f.heapAfter - f.heapBefore) / 1024).toFixed(0)} KB`,
+      `${((f.heapAfter - f.checkpoints[1]!) / 1024).toFixed(0)} KB`,
     ]);
     const lines = [
       `log lines built (redacted JSON, not written) during the section: ${logLines}`,
-      `heap measured after ${figures[0]?.gc ? 'a forced full GC (global.gc)' : 'NO forced GC (gc unavailable; figures are noisy)'}`,
+      `heap measured after ${figures[0]?.gc ? 'a forced full GC (global.gc)' : 'NO forced GC (gc unavailable; figures are noisy)'}, `
+        + 'after one full warm-up round, at 0/25/50/75/100 % of the calls; "steady growth" = 100 % minus 25 %',
       '',
-      table(['handler', 'calls', 'p50', 'p99', 'mean', 'heap before', 'heap after', 'growth'], rows),
+      table(['handler', 'calls', 'p50', 'p99', 'mean', 'heap before', 'heap after', 'growth', 'steady growth'], rows),
+      '',
+      ...figures.map((f) => `heap checkpoints, ${f.name}: ${f.checkpoints.map((b) => (b / 1024).toFixed(0)).join(' / ')} KB`),
       '',
     ];
     const vr = figures[0]!;
     lines.push(target(vr.p99Ms < VIEWER_REQUEST_P99_TARGET_MS, `viewer-request p99 ${fmt.us(vr.p99Ms)} (target well under 1 ms)`));
     for (const f of figures) {
-      const growth = f.heapAfter - f.heapBefore;
-      lines.push(target(growth < HEAP_GROWTH_LIMIT_BYTES, `${f.name}: heap growth ${(growth / 1024).toFixed(0)} KB over ${f.calls} calls (limit ${HEAP_GROWTH_LIMIT_BYTES / 1024} KB)`));
+      // A handler that keeps memory per invocation grows between every checkpoint; a one-time step after the first
+      // forced GC (V8 refilling caches it drops on full GC) does not.
+      const steady = f.heapAfter - f.checkpoints[1]!;
+      lines.push(target(steady < HEAP_GROWTH_LIMIT_BYTES, `${f.name}: steady heap growth ${(steady / 1024).toFixed(0)} KB over the last ${f.calls * 0.75} calls (limit ${HEAP_GROWTH_LIMIT_BYTES / 1024} KB)`));
     }
     return { figures, lines };
   } finally {

@@ -10,8 +10,11 @@ export type PrivateKeySource = 'secretsmanager' | 'ssm';
 
 /** The validated configuration of the signer service. */
 export interface SignerConfig {
-  /** Host name viewers use for media (the distribution's domain or an alternate domain name). */
-  distributionDomain: string;
+  /**
+   * Host name viewers use for media (the distribution's domain or an alternate domain name). Absent: each
+   * request's `x-cfhls-viewer-host` header, set by the distribution's CloudFront Function, names it.
+   */
+  distributionDomain?: string;
   /** CloudFront public key ID (member of the distribution's trusted key group). */
   keyPairId: string;
   privateKey: { source: PrivateKeySource; id: string; maxAgeSeconds: number };
@@ -44,6 +47,11 @@ export class ConfigError extends CloudFrontHlsError {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A DNS host name of at least two labels, lowercase, without scheme, port or path. */
+export function isHostName(value: string): boolean {
+  return value.length <= 253 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(value);
+}
 
 /**
  * Reads and validates the signer configuration.
@@ -79,8 +87,8 @@ export function loadConfig(env: Env): SignerConfig {
     return false;
   };
 
-  const distributionDomain = required('CFHLS_DISTRIBUTION_DOMAIN', 'e.g. d111111abcdef8.cloudfront.net').toLowerCase();
-  if (distributionDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(distributionDomain)) {
+  const distributionDomain = get('CFHLS_DISTRIBUTION_DOMAIN')?.toLowerCase();
+  if (distributionDomain !== undefined && !isHostName(distributionDomain)) {
     problems.push(`CFHLS_DISTRIBUTION_DOMAIN must be a host name without scheme or path, not "${distributionDomain}"`);
   }
   const keyPairId = required('CFHLS_KEY_PAIR_ID', 'the CloudFront public key ID');
@@ -131,7 +139,7 @@ export function loadConfig(env: Env): SignerConfig {
 
   if (problems.length > 0) throw new ConfigError(`invalid signer configuration: ${problems.join('; ')}`);
   return {
-    distributionDomain,
+    ...(distributionDomain !== undefined && { distributionDomain }),
     keyPairId,
     privateKey: { source: source as PrivateKeySource, id: keyId, maxAgeSeconds },
     jwt: { issuer, audience, jwksUrl },

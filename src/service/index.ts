@@ -9,5 +9,5 @@ export type { Authenticator, AuthResult, JwtAuthOptions } from './auth.js';
 export { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
 export { createPrivateKeyProvider, KeySourceError } from './key-provider.js';
 export type { PrivateKeyProvider, PrivateKeyProviderOptions } from './key-provider.js';
-export { createSignerService, clientIpOf } from './service.js';
+export { createSignerService, clientIpOf, authorizationOf, mediaHostOf } from './service.js';
 export type { ServiceRequest, ServiceResponse, ServiceLogRecord, SignerServiceDeps } from './service.js';

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
+import { isHostName } from './config.js';
 import type { SignerConfig } from './config.js';
 import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
 import type { PrivateKeyProvider } from './key-provider.js';
@@ -61,6 +62,33 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
   return req.sourceIp !== undefined && isIP(req.sourceIp) !== 0 ? req.sourceIp : undefined;
 }
 
+/*
+ * Behind the distribution (template.yaml), origin access control re-signs each request to the function URL with
+ * SigV4, replacing the viewer's Authorization, and the function URL sees its own Host. The viewer-request
+ * CloudFront Function SignerViewerFunction therefore copies both into the headers below, always overwriting (or
+ * deleting) whatever a viewer sent under those names, and the IAM-authenticated function URL accepts only this
+ * distribution: in that deployment a viewer cannot choose their values. Reached some other way (an API Gateway,
+ * a local server), a caller can set them: the token is verified all the same, and the host only matters when
+ * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
+ */
+const AUTHORIZATION_HEADER = 'x-cfhls-authorization';
+const VIEWER_HOST_HEADER = 'x-cfhls-viewer-host';
+
+/** The viewer's Authorization value: the CloudFront Function's copy when present, else the header itself. */
+export function authorizationOf(req: ServiceRequest): string | undefined {
+  return req.headers[AUTHORIZATION_HEADER] ?? req.headers.authorization;
+}
+
+/**
+ * The host of signed URLs: CFHLS_DISTRIBUTION_DOMAIN, else the viewer's host from `x-cfhls-viewer-host`
+ * (lowercased, an explicit `:443` dropped). `undefined` when neither yields a valid host name.
+ */
+export function mediaHostOf(config: SignerConfig, req: ServiceRequest): string | undefined {
+  if (config.distributionDomain !== undefined) return config.distributionDomain;
+  const host = req.headers[VIEWER_HOST_HEADER]?.trim().toLowerCase().replace(/:443$/, '');
+  return host !== undefined && isHostName(host) ? host : undefined;
+}
+
 /** The IpAddress condition for a caller: the exact IPv4 address, or the IPv6 /64 (privacy addresses rotate within it). */
 function bindCidr(ip: string): string {
   if (isIP(ip) === 4) return `${ip}/32`;
@@ -84,7 +112,6 @@ function corsHeaders(config: SignerConfig, origin: string | undefined): Record<s
 export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
   const { config, keys, authenticate } = deps;
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
-  const origin = `https://${config.distributionDomain}`;
 
   return async (req) => {
     const cors = corsHeaders(config, req.headers.origin);
@@ -103,7 +130,7 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
     }
     if (method !== 'GET' && method !== 'HEAD') return done(json(405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD, OPTIONS' }), 'method');
 
-    const auth = await authenticate(req.headers.authorization);
+    const auth = await authenticate(authorizationOf(req));
     if (!auth.ok) {
       if (auth.reason === 'unavailable') return done(json(503, { error: 'unavailable' }, { 'retry-after': '5' }), 'jwks-unavailable');
       const challenge = auth.reason === 'missing' ? REALM : `${REALM}, error="invalid_token"`;
@@ -118,6 +145,12 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
       return done(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
     }
 
+    const host = mediaHostOf(config, req);
+    if (host === undefined) {
+      // A deployment problem, not the viewer's: no CFHLS_DISTRIBUTION_DOMAIN and no usable x-cfhls-viewer-host.
+      return done(json(500, { error: 'internal_error' }), 'no-media-host', { contentId, error: `CFHLS_DISTRIBUTION_DOMAIN is unset and ${VIEWER_HOST_HEADER} is missing or not a host name` });
+    }
+
     let ipAddress: string | undefined;
     if (config.bindClientIp) {
       const ip = clientIpOf(req);
@@ -128,7 +161,7 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
     let signed: { url: string; expiresAt: number };
     try {
       const key = await keys.getKey();
-      const folder = `${origin}${config.contentPrefix}${contentId}/`;
+      const folder = `https://${host}${config.contentPrefix}${contentId}/`;
       const url = `${folder}${config.masterPlaylist}`;
       const nowS = Math.floor(Date.now() / 1000);
       const d = signDetailed({

@@ -98,7 +98,7 @@ describe('the rewriter runs in linear time', () => {
     ['variables', 15_000, (n) => `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="p"\n${'{$v}/{$u}/s.ts\n'.repeat(n)}`],
   ];
   for (const [name, n, make] of shapes) {
-    it(`takes at most ~4x (bounded by 10x) the time for 4x the ${name}`, () => {
+    it(`takes about 4x (less than 12x) the time for 4x the ${name}`, () => {
       const small = make(n);
       const large = make(4 * n);
       rewrite(small); // warm up the JIT
@@ -106,8 +106,8 @@ describe('the rewriter runs in linear time', () => {
       const tLarge = median3(() => rewrite(large));
       const ratio = tLarge / tSmall;
       console.log(`linear check, ${name}: ${tSmall.toFixed(1)} ms for n, ${tLarge.toFixed(1)} ms for 4n, ratio ${ratio.toFixed(2)}`);
-      // Quadratic would give 16; 10 leaves room for GC and a noisy neighbour.
-      expect(ratio).toBeLessThan(10);
+      // Linear gives 4, quadratic 16; 12 leaves room for GC of large strings and a noisy neighbour.
+      expect(ratio).toBeLessThan(12);
     });
   }
 });

@@ -62,13 +62,20 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const m = (err as Error).message;
-    for (const name of ['CFHLS_DISTRIBUTION_DOMAIN', 'CFHLS_KEY_PAIR_ID', 'CFHLS_PRIVATE_KEY_SOURCE', 'CFHLS_PRIVATE_KEY_ID', 'CFHLS_JWT_ISSUER', 'CFHLS_JWT_AUDIENCE']) {
+    for (const name of ['CFHLS_KEY_PAIR_ID', 'CFHLS_PRIVATE_KEY_SOURCE', 'CFHLS_PRIVATE_KEY_ID', 'CFHLS_JWT_ISSUER', 'CFHLS_JWT_AUDIENCE']) {
       expect(m).toContain(name);
     }
   });
 
+  it('leaves CFHLS_DISTRIBUTION_DOMAIN optional: the host then comes from each request', () => {
+    const c = loadConfig(signerEnv({ CFHLS_DISTRIBUTION_DOMAIN: undefined }));
+    expect(c.distributionDomain).toBeUndefined();
+    expect(loadConfig(signerEnv({ CFHLS_DISTRIBUTION_DOMAIN: 'Video.Example.com' })).distributionDomain).toBe('video.example.com');
+  });
+
   it.each([
     ['CFHLS_DISTRIBUTION_DOMAIN', 'https://d111.cloudfront.net/'],
+    ['CFHLS_DISTRIBUTION_DOMAIN', 'd111.cloudfront.net:443'],
     ['CFHLS_PRIVATE_KEY_SOURCE', 'dynamodb'],
     ['CFHLS_TTL_SECONDS', '21600000'],
     ['CFHLS_TTL_SECONDS', '1.5'],

@@ -17,9 +17,10 @@ let jwksUrl: string;
 let jwksHits = 0;
 let logSpy: { mock: { calls: unknown[][] }; mockRestore(): void };
 
-function event(name: string, jwt: string): APIGatewayProxyEventV2 {
+/** A recorded event with the viewer's token in `header` (behind CloudFront OAC: x-cfhls-authorization). */
+function event(name: string, jwt: string, header = 'authorization'): APIGatewayProxyEventV2 {
   const e = structuredClone(JSON.parse(readFileSync(join(FIXTURES, 'events', name), 'utf8')) as APIGatewayProxyEventV2);
-  e.headers.authorization = `Bearer ${jwt}`;
+  e.headers[header] = `Bearer ${jwt}`;
   return e;
 }
 
@@ -79,6 +80,19 @@ describe('sign-url handler', () => {
     const keys = { [KID]: SIGNER_PUBLIC_PEM };
     expect(verifySignedUrl(location, { keys, now: NOW_MS, clientIp: '203.0.113.9' }).ok).toBe(true);
     expect(verifySignedUrl(location, { keys, now: NOW_MS, clientIp: '130.176.0.1' }).ok).toBe(false);
+  });
+
+  it('signs behind CloudFront OAC with the token from x-cfhls-authorization and the host from x-cfhls-viewer-host', async () => {
+    const handler = await loadHandler(signerEnv({ CFHLS_JWKS_URL: jwksUrl, CFHLS_DISTRIBUTION_DOMAIN: undefined }));
+    const e = event('function-url-oac.json', await token({}, { kid: 'idp-1' }), 'x-cfhls-authorization');
+    expect(e.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /); // OAC's SigV4, not the viewer's token
+    const res = await handler(e);
+    expect(res.statusCode).toBe(200);
+    const { url } = JSON.parse(res.body!) as { url: string };
+    expect(url).toMatch(/^https:\/\/d111111abcdef8\.cloudfront\.net\/movies\/42\/master\.m3u8\?Policy=/);
+    expect(verifySignedUrl(url, { keys: { [KID]: SIGNER_PUBLIC_PEM }, now: NOW_MS }).ok).toBe(true);
+    delete e.headers['x-cfhls-viewer-host'];
+    expect((await handler(e)).statusCode).toBe(500);
   });
 
   it('fetches the private key and the JWKS once for many calls', async () => {

@@ -1,14 +1,17 @@
 // Shared test helpers: a real JWT signing key pair, tokens, and a valid signer environment.
 import { generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
 
+/** Recorded Lambda events live in test/fixtures/signer/events. */
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'signer');
-export const SIGNER_PEM = readFileSync(join(FIXTURES, 'rsa-pkcs8.pem'), 'utf8');
-export const SIGNER_PUBLIC_PEM = readFileSync(join(FIXTURES, 'rsa-public.pem'), 'utf8');
+
+// The CloudFront signing key, generated per test file: the repository holds no private key.
+const signer = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export const SIGNER_PEM = String(signer.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+export const SIGNER_PUBLIC_PEM = String(signer.publicKey.export({ type: 'spki', format: 'pem' }));
 
 export const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST';
 export const AUDIENCE = 'player-app';

@@ -8,7 +8,7 @@ import { AUDIENCE, DOMAIN, idp, ISSUER, KID, NOW_MS, SIGNER_PEM, SIGNER_PUBLIC_P
 const signerKey = loadPrivateKey(SIGNER_PEM);
 const keys = { [KID]: SIGNER_PUBLIC_PEM };
 
-function setup(env: Record<string, string> = {}, keyProvider?: PrivateKeyProvider) {
+function setup(env: Record<string, string | undefined> = {}, keyProvider?: PrivateKeyProvider) {
   const config = loadConfig(signerEnv(env));
   const logs: ServiceLogRecord[] = [];
   const provider = keyProvider ?? { getKey: vi.fn(async () => signerKey) };
@@ -165,6 +165,57 @@ describe('signer service: content and entitlement', () => {
     const { handle } = setup({ CFHLS_ENTITLEMENT_CLAIM: 'custom:titles' });
     const t = await token({ entitlements: undefined, 'custom:titles': 'movies/42,movies/43' });
     expect((await get(handle, { content: 'movies/43' }, { authorization: `Bearer ${t}` })).status).toBe(200);
+  });
+});
+
+describe('signer service behind CloudFront with origin access control', () => {
+  // OAC replaces Authorization with its own SigV4 signature; the SignerViewerFunction copies the viewer's.
+  const sigv4 = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20310101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc123';
+
+  it('reads the bearer token from x-cfhls-authorization in preference to Authorization', async () => {
+    const { handle } = setup();
+    const t = await token();
+    expect((await get(handle, { content: 'movies/42' }, { authorization: sigv4, 'x-cfhls-authorization': `Bearer ${t}` })).status).toBe(200);
+    const copyWins = await get(handle, { content: 'movies/42' }, { authorization: `Bearer ${t}`, 'x-cfhls-authorization': 'Bearer not.a.token' });
+    expect(copyWins.status).toBe(401);
+    expect((await get(handle, { content: 'movies/42' }, { authorization: sigv4 })).status).toBe(401);
+  });
+
+  it('signs for the viewer host from x-cfhls-viewer-host when CFHLS_DISTRIBUTION_DOMAIN is unset', async () => {
+    const { handle } = setup({ CFHLS_DISTRIBUTION_DOMAIN: undefined });
+    const auth = { authorization: `Bearer ${await token()}` };
+    for (const [header, host] of [['d111111abcdef8.cloudfront.net', 'd111111abcdef8.cloudfront.net'], ['Video.Example.COM:443', 'video.example.com']]) {
+      const res = await get(handle, { content: 'movies/42' }, { ...auth, 'x-cfhls-viewer-host': header! });
+      expect(res.status).toBe(200);
+      const { url } = JSON.parse(res.body) as { url: string };
+      expect(url.startsWith(`https://${host}/movies/42/master.m3u8?Policy=`)).toBe(true);
+      expect(verifySignedUrl(url.replace('master.m3u8', 'v1/seg.ts'), { keys, now: NOW_MS }).ok).toBe(true);
+    }
+  });
+
+  it('uses CFHLS_DISTRIBUTION_DOMAIN when set, whatever x-cfhls-viewer-host says', async () => {
+    const { handle } = setup({ CFHLS_DISTRIBUTION_DOMAIN: 'video.example.com' });
+    const res = await get(handle, { content: 'movies/42' }, { authorization: `Bearer ${await token()}`, 'x-cfhls-viewer-host': 'other.example.net' });
+    expect((JSON.parse(res.body) as { url: string }).url).toMatch(/^https:\/\/video\.example\.com\/movies\/42\//);
+  });
+
+  it.each([undefined, '', 'evil.example.com/movies', 'evil.example.com:8443', 'a b.example.com', 'localhost', '-x.example.com', 'https://video.example.com'])(
+    'answers 500 with a generic body and logs why when the host is unset and x-cfhls-viewer-host is %j',
+    async (header) => {
+      const { handle, logs, provider } = setup({ CFHLS_DISTRIBUTION_DOMAIN: undefined });
+      const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
+      if (header !== undefined) headers['x-cfhls-viewer-host'] = header;
+      const res = await get(handle, { content: 'movies/42' }, headers);
+      expect(res.status).toBe(500);
+      expect(res.body).toBe('{"error":"internal_error"}');
+      expect(logs.at(-1)).toMatchObject({ status: 500, outcome: 'no-media-host', error: expect.stringMatching(/CFHLS_DISTRIBUTION_DOMAIN.*x-cfhls-viewer-host/) });
+      expect(provider.getKey).not.toHaveBeenCalled();
+    },
+  );
+
+  it('still answers 401 before any host problem for a caller without a token', async () => {
+    const { handle } = setup({ CFHLS_DISTRIBUTION_DOMAIN: undefined });
+    expect((await get(handle, { content: 'movies/42' })).status).toBe(401);
   });
 });
 

@@ -1,11 +1,25 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadPrivateKey, verifySignedUrl } from '../../src/signer/index.js';
 import { FIXTURES, fixture, KID, MASTER, NOW_MS } from './fixtures.js';
+import { vectorKey } from './seeded-keys.js';
+
+const PASS = 'test-passphrase';
+// The CLI reads key files: the seeded test key is written to a temporary directory for this file's run only.
+let keyDir: string;
+beforeAll(() => {
+  keyDir = mkdtempSync(join(tmpdir(), 'cfhls-cli-keys-'));
+  const key = vectorKey('rsa');
+  writeFileSync(join(keyDir, 'rsa-pkcs1.pem'), String(key.export({ type: 'pkcs1', format: 'pem' })), { mode: 0o600 });
+  writeFileSync(join(keyDir, 'rsa-pkcs8-encrypted.pem'), String(key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS })), { mode: 0o600 });
+});
+afterAll(() => {
+  rmSync(keyDir, { recursive: true, force: true });
+});
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -49,11 +63,11 @@ describe('cloudfront-hls keygen', () => {
 });
 
 describe('cloudfront-hls sign', () => {
-  const key = join(FIXTURES, 'rsa-pkcs1.pem');
+  const key = (): string => join(keyDir, 'rsa-pkcs1.pem');
   const keys = { [KID]: fixture('rsa-public.pem') };
 
   it('prints a custom-policy URL for the folder that the verifier accepts on a sibling file', async () => {
-    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key, '--expires-in', '600', '--hash', 'sha256']);
+    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key(), '--expires-in', '600', '--hash', 'sha256']);
     expect(r.code).toBe(0);
     const url = r.out.trim();
     const sibling = url.replace('master.m3u8', 'v1/seg.ts');
@@ -62,20 +76,20 @@ describe('cloudfront-hls sign', () => {
   });
 
   it('prints a canned URL with --canned', async () => {
-    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key, '--canned', '--expires', '2033-01-01T00:00:00Z']);
+    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key(), '--canned', '--expires', '2033-01-01T00:00:00Z']);
     expect(r.out).toMatch(/\?Expires=1988150400&Signature=/);
     expect(verifySignedUrl(r.out.trim(), { keys, now: NOW_MS })).toMatchObject({ ok: true, kind: 'canned' });
   });
 
   it('prints three Set-Cookie lines with --cookies', async () => {
-    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key, '--cookies']);
+    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key(), '--cookies']);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^Set-Cookie: CloudFront-Policy=[^;]+; Domain=d111111abcdef8\.cloudfront\.net; Path=\/; Secure; HttpOnly/);
   });
 
   it('says an expiry in milliseconds looks like milliseconds', async () => {
-    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key, '--expires', String(NOW_MS + 60_000)]);
+    const r = await run(['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', key(), '--expires', String(NOW_MS + 60_000)]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/looks like milliseconds/);
   });
@@ -88,9 +102,9 @@ describe('cloudfront-hls sign', () => {
   });
 
   it('reads the passphrase of an encrypted key from the environment', async () => {
-    vi.stubEnv('CFHLS_TEST_PASS', 'fixture-passphrase');
+    vi.stubEnv('CFHLS_TEST_PASS', PASS);
     try {
-      const args = ['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', join(FIXTURES, 'rsa-pkcs8-encrypted.pem')];
+      const args = ['sign', '--url', MASTER, '--key-pair-id', KID, '--private-key', join(keyDir, 'rsa-pkcs8-encrypted.pem')];
       expect((await run(args)).err).toMatch(/encrypted and no passphrase/);
       const r = await run([...args, '--passphrase-env', 'CFHLS_TEST_PASS']);
       expect(verifySignedUrl(r.out.trim(), { keys, now: NOW_MS }).ok).toBe(true);
@@ -100,8 +114,8 @@ describe('cloudfront-hls sign', () => {
   });
 
   it('requires --url, --key-pair-id and --private-key', async () => {
-    expect((await run(['sign', '--key-pair-id', KID, '--private-key', key])).code).toBe(2);
-    expect((await run(['sign', '--url', MASTER, '--private-key', key])).code).toBe(2);
+    expect((await run(['sign', '--key-pair-id', KID, '--private-key', key()])).code).toBe(2);
+    expect((await run(['sign', '--url', MASTER, '--private-key', key()])).code).toBe(2);
     expect((await run(['sign', '--url', MASTER, '--key-pair-id', KID])).code).toBe(2);
   });
 });

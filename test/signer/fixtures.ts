@@ -1,4 +1,5 @@
-// Loads the openssl-made fixtures of test/fixtures/signer (see scripts/make-signer-vectors.sh).
+// Loads the openssl-made fixtures of test/fixtures/signer (see scripts/make-signer-vectors.sh): vectors and public
+// keys only. The private keys are derived at test time (seeded-keys.ts) or generated (test-keys.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,7 +11,8 @@ export function fixture(name: string): string {
 
 export interface Vector {
   name: string;
-  key: string;
+  /** The seeded key openssl signed with (seeded-keys.ts). */
+  key: 'rsa' | 'ecdsa';
   hash: 'SHA1' | 'SHA256';
   url: string;
   kind: 'canned' | 'custom';

@@ -147,3 +147,11 @@ export async function playUntil(
     `playback did not reach ${minSeconds} s: ${JSON.stringify(state)}\nconsole: ${log.consoleErrors.join(' | ')}\nrequests:\n${log.summary()}`,
   );
 }
+
+/** Waits (up to `timeoutMs`) until every recorded request has a response or a failure. */
+export async function settle(page: Page, log: RequestLog, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && log.media.some((r) => r.status === undefined && r.failure === undefined)) {
+    await page.waitForTimeout(100);
+  }
+}

@@ -5,7 +5,8 @@ window.e2e = { errors: [], info: { nonFatal: [] } };
 function e2eSetup() {
   const src = new URLSearchParams(location.search).get('src');
   const video = document.querySelector('video');
-  const fail = (msg) => window.e2e.errors.push(String(msg).slice(0, 500));
+  // Query strings are cut from messages: players quote failing URLs, and those carry the viewer's credentials.
+  const fail = (msg) => window.e2e.errors.push(String(msg).replace(/\?[^\s"'<>]*/g, '?…').slice(0, 500));
   if (!src) fail('no ?src= given');
   video.muted = true;
   video.addEventListener('error', () => fail(`video element error ${video.error && video.error.code}: ${video.error && video.error.message}`));

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../src/edge/viewer-request.js';
+import { setLogSink } from '../../src/edge/log.js';
+import { readCredentials } from '../../src/rewriter/credentials.js';
+import { loadEvent } from '../helpers/events.js';
+
+// Hostile query strings at the viewer-request handler. The model of "what CloudFront validated": a credential
+// param that appears exactly once under its own name (CloudFront parses names byte for byte). Whatever the
+// handler emits under a suffixed name must be exactly such a value; everything else stays as the viewer sent it.
+
+const PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+const SUFFIX = '-PREFIX';
+
+/** Raw `name=value` pieces (no decoding); a bare name has value undefined. */
+function pieces(query: string): Array<{ name: string; value: string | undefined }> {
+  return query.split('&').filter((p) => p !== '').map((p) => {
+    const eq = p.indexOf('=');
+    return eq === -1 ? { name: p, value: undefined } : { name: p.slice(0, eq), value: p.slice(eq + 1) };
+  });
+}
+
+/** Every suffixed param in `out` must be the unique, non-empty original of `input`; returns the first violation. */
+function propagationProblem(input: string, out: string): string | undefined {
+  const inPieces = pieces(input);
+  for (const { name, value } of pieces(out)) {
+    if (!name.endsWith(SUFFIX)) continue;
+    const base = name.slice(0, -SUFFIX.length);
+    if (!(PARAMS as readonly string[]).includes(base)) continue;
+    const originals = inPieces.filter((p) => p.name === base);
+    if (originals.length !== 1) return `${name} propagated although ${base} appears ${originals.length} times`;
+    if (originals[0]!.value !== value) return `${name}=${value?.slice(0, 40)} is not what CloudFront saw`;
+  }
+  // What origin-response will read must be exactly the unique originals.
+  const read = readCredentials(out, SUFFIX);
+  for (const [k, v] of Object.entries(read)) {
+    const originals = inPieces.filter((p) => p.name === k);
+    if (originals.length !== 1 || originals[0]!.value !== v) return `origin-response would read ${k} that CloudFront did not validate`;
+  }
+  return undefined;
+}
+
+/** The viewer's own non-suffixed pieces must survive, in order, byte for byte. */
+function keptProblem(input: string, out: string): string | undefined {
+  const suffixed = new Set(PARAMS.map((p) => `${p}${SUFFIX}`));
+  const kept = input.split('&').filter((p) => !suffixed.has(p.split('=', 1)[0]!));
+  const outPieces = out.split('&');
+  for (let i = 0; i < kept.length; i++) {
+    if (outPieces[i] !== kept[i]) return `piece ${i} changed: ${JSON.stringify(kept[i]?.slice(0, 60))} -> ${JSON.stringify(outPieces[i]?.slice(0, 60))}`;
+  }
+  return undefined;
+}
+
+const real = loadEvent('viewer-request/with-credentials').Records[0]!.cf.request.querystring;
+const realPieces = real.split('&');
+const big = 'A'.repeat(8 * 1024);
+
+const hostilePiece = fc.oneof(
+  fc.constantFrom(...realPieces),
+  fc.constantFrom(...PARAMS).chain((p) => fc.constantFrom(`${p}${SUFFIX}=forged`, `${p}${SUFFIX}`, `${p}${SUFFIX}=`, `${p}=`, p, `${p}=${big}`, `${p}${SUFFIX}=${big}`, `${p}=a=b`, `${p}==`)),
+  fc.constantFrom(
+    'Policy%2DPREFIX=forged', 'Signature%2dPREFIX=forged', '%50olicy-PREFIX=forged', 'Key-Pair-Id%2DPREFIX=KFORGED',
+    'policy-prefix=forged', 'POLICY-PREFIX=forged', 'Policy-PREFIX-PREFIX=forged', ' Policy-PREFIX=forged', 'Policy-PREFIX =forged',
+    'Policy-PREFIX%3Dforged', '%26Policy-PREFIX=forged', '=', '==', '=x', '&', '', 'lang=en', 'x=%7E~', 'a', 'Expires=1798761600',
+  ),
+  fc.string({ maxLength: 20 }),
+);
+const hostileQuery = fc.array(hostilePiece, { maxLength: 12 }).map((ps) => ps.join('&'));
+
+async function run(query: string): Promise<string> {
+  const event = loadEvent('viewer-request/with-credentials');
+  event.Records[0]!.cf.request.querystring = query;
+  const request = await handler(event);
+  return request.querystring;
+}
+
+describe('viewer-request handler on hostile query strings', () => {
+  it('never throws and never propagates anything CloudFront did not validate', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileQuery, async (query) => {
+        const out = await run(query);
+        expect(propagationProblem(query, out)).toBeUndefined();
+        expect(keptProblem(query, out)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('drops every viewer-sent suffixed param and copies nothing when a credential is duplicated', async () => {
+    const query = `${real}&Signature=${big}&Policy-PREFIX=forged&Signature-PREFIX=forged`;
+    const out = await run(query);
+    expect(out).not.toContain('forged');
+    expect(out).not.toContain(SUFFIX);
+  });
+
+  it('keeps percent-encoded look-alike names as the viewer sent them, where origin-response never reads them', async () => {
+    const query = `${real}&Policy%2DPREFIX=forged&%50olicy-PREFIX=forged&policy-prefix=forged`;
+    const out = await run(query);
+    expect(out).toContain('Policy%2DPREFIX=forged');
+    expect(Object.values(readCredentials(out, SUFFIX))).not.toContain('forged');
+    expect(readCredentials(out, SUFFIX).Policy).toBe(readCredentials(real).Policy);
+  });
+
+  it('copies an 8 KB credential value byte for byte (CloudFront checks it, not us)', async () => {
+    const query = `Policy=${big}&Signature=${big}&Key-Pair-Id=K1`;
+    const out = await run(query);
+    expect(readCredentials(out, SUFFIX)).toEqual({ Policy: big, Signature: big, 'Key-Pair-Id': 'K1' });
+  });
+
+  it('leaves `&&&`, bare names and lone `=` exactly as sent', async () => {
+    for (const q of ['&&&', 'Policy&Signature&Key-Pair-Id', '=&=&=', 'a&&b=&&', '&Policy-PREFIX&']) {
+      const out = await run(q);
+      expect(propagationProblem(q, out)).toBeUndefined();
+      expect(out).not.toMatch(/-PREFIX=/);
+    }
+  });
+
+  it('never throws on a malformed event (no query, no request) and returns the request unchanged', async () => {
+    const event = loadEvent('viewer-request/with-credentials');
+    (event.Records[0]!.cf.request as { querystring?: unknown }).querystring = 42;
+    const logs: string[] = [];
+    const restore = setLogSink((line) => logs.push(line));
+    try {
+      await expect(handler(event)).resolves.toBeDefined();
+    } finally {
+      setLogSink(restore);
+    }
+    expect(logs).toHaveLength(1);
+    expect(JSON.parse(logs[0]!)).toMatchObject({ level: 'error', fn: 'viewer-request' });
+  });
+});
