@@ -116,19 +116,32 @@ export function rewritePlaylistDetailed(text: string, options: RewriteOptions): 
   const body = text.startsWith(BOM) ? text.slice(1) : text;
   if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, skipped: context.skipped };
 
+  // Unchanged text is copied through in runs (body[copied, pos)); only rewritten lines become new strings. Lines
+  // that cannot carry a URI (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and
+  // EXT-X-DEFINE starts with #EXT-X-.
   const out: string[] = [];
+  let copied = 0;
   let pos = 0;
   const length = body.length;
   while (pos < length) {
     let nl = body.indexOf('\n', pos);
     if (nl === -1) nl = length;
-    // Keep each line's own terminator (LF, CRLF or none at end of file).
+    // Each line keeps its own terminator (LF, CRLF or none at end of file): it is never part of the rewrite.
     let end = nl;
     if (end > pos && body.charCodeAt(end - 1) === 0x0d) end--;
-    out.push(rewriteLine(body.slice(pos, end), context));
-    out.push(body.slice(end, nl === length ? length : nl + 1));
+    if (end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos))) {
+      const line = body.slice(pos, end);
+      const rewritten = rewriteLine(line, context);
+      if (rewritten !== line) {
+        if (copied < pos) out.push(body.slice(copied, pos));
+        out.push(rewritten);
+        copied = end;
+      }
+    }
     pos = nl + 1;
   }
+  if (copied === 0) return { text: body, rewritten: context.rewritten, untouched: context.untouched };
+  if (copied < length) out.push(body.slice(copied));
   return { text: out.join(''), rewritten: context.rewritten, untouched: context.untouched };
 }
 
@@ -137,6 +150,8 @@ interface Context {
   allowHosts: ReadonlySet<string>;
   /** `Policy=..&Signature=..&Key-Pair-Id=..[&Hash-Algorithm=..]`, raw bytes. */
   credentials: string;
+  /** `?` + credentials, one flat string shared by every URI without a query. */
+  queryCredentials: string;
   /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
   stripNames: ReadonlySet<string>;
   variables: Map<string, string>;
@@ -174,6 +189,8 @@ function makeContext(options: RewriteOptions): Context {
     viewer,
     allowHosts,
     credentials: credentialQuery(credentials),
+    // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
+    queryCredentials: ['?', credentialQuery(credentials)].join(''),
     stripNames,
     variables: new Map(),
     rewritten: 0,
@@ -456,7 +473,7 @@ function appendCredentials(uri: string, ctx: Context): string {
   const fragment = hash === -1 ? '' : uri.slice(hash);
   const head = hash === -1 ? uri : uri.slice(0, hash);
   const q = head.indexOf('?');
-  if (q === -1) return `${head}?${ctx.credentials}${fragment}`;
+  if (q === -1) return hash === -1 ? head + ctx.queryCredentials : `${head}${ctx.queryCredentials}${fragment}`;
   const path = head.slice(0, q);
   const query = head.slice(q + 1);
   let kept = query;
