@@ -51,7 +51,9 @@ export function s3Client(region: string, endpoint?: string): S3Client {
     client = new S3Client({
       region,
       maxAttempts: S3_MAX_ATTEMPTS,
-      requestHandler: { connectionTimeout: S3_CONNECTION_TIMEOUT_MS, requestTimeout: ORIGIN_TIMEOUT_MS },
+      // throwOnRequestTimeout: without it @smithy/node-http-handler only warns when requestTimeout passes, and a
+      // silent S3 would hold the function until Lambda kills it (no log line, CloudFront's own 5xx page).
+      requestHandler: { connectionTimeout: S3_CONNECTION_TIMEOUT_MS, requestTimeout: ORIGIN_TIMEOUT_MS, throwOnRequestTimeout: true },
       ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     });
     clients.set(id, client);
@@ -116,12 +118,18 @@ export async function fetchFromS3(origin: CloudFrontS3Origin, uri: string): Prom
     throw new OriginFetchError('OriginNotFound', 'URI is not valid percent-encoding', { cause: err });
   }
   try {
-    const out = await s3Client(region, endpoint).send(new GetObjectCommand({ Bucket: parsed.bucket, Key: key }));
+    // One overall budget for every attempt and the body, well inside the 30 s origin-response limit.
+    const abortSignal = AbortSignal.timeout(S3_MAX_ATTEMPTS * ORIGIN_TIMEOUT_MS + S3_CONNECTION_TIMEOUT_MS);
+    const out = await s3Client(region, endpoint).send(new GetObjectCommand({ Bucket: parsed.bucket, Key: key }), { abortSignal });
     if (out.ContentLength !== undefined && out.ContentLength > MAX_ORIGIN_PLAYLIST_BYTES) {
       throw new OriginFetchError('PlaylistTooLarge', `S3 object is ${out.ContentLength} bytes`);
     }
     if (!out.Body) throw new OriginFetchError('OriginError', 'S3 GetObject returned no body');
     const bytes = await out.Body.transformToByteArray();
+    // Content-Length may be absent (S3-compatible servers, chunked responses): check what was actually read.
+    if (bytes.length > MAX_ORIGIN_PLAYLIST_BYTES) {
+      throw new OriginFetchError('PlaylistTooLarge', `S3 object is ${bytes.length} bytes`);
+    }
     return { bytes: decodeContent(Buffer.from(bytes), out.ContentEncoding) };
   } catch (err) {
     throw err instanceof OriginFetchError ? err : classifyS3Error(err);

@@ -22,13 +22,33 @@ const SECRET_KEY = new RegExp(`^(?:CloudFront-)?(?:Policy|Signature)(?:${escapeR
 export const REDACTED = 'REDACTED';
 
 /**
+ * Replaces every `-----BEGIN ...-----` ... `-----END ...-----` block (a PEM key an error message might quote)
+ * with `REDACTED`; an unterminated block is cut to the end. An indexOf loop, so linear on any input.
+ */
+function redactPem(text: string): string {
+  let begin = text.indexOf('-----BEGIN ');
+  if (begin === -1) return text;
+  let out = '';
+  let pos = 0;
+  while (begin !== -1) {
+    out += `${text.slice(pos, begin)}${REDACTED}`;
+    const end = text.indexOf('-----END ', begin);
+    if (end === -1) return out;
+    const close = text.indexOf('-----', end + 9);
+    pos = close === -1 ? text.length : close + 5;
+    begin = text.indexOf('-----BEGIN ', pos);
+  }
+  return out + text.slice(pos);
+}
+
+/**
  * Returns a copy of `value` in which every Policy/Signature value (in query strings, cookies, or under keys of
  * those names) is replaced by `REDACTED`. Errors become `{ name, message, code? }` (no stack: it may quote input).
  *
  * @example redact('a.m3u8?Policy=eyJ&Key-Pair-Id=K1') // 'a.m3u8?Policy=REDACTED&Key-Pair-Id=K1'
  */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_PAIR, `$1=${REDACTED}`);
+  if (typeof value === 'string') return redactPem(value).replace(SECRET_PAIR, `$1=${REDACTED}`);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8) return '[…]';
   if (value instanceof Error) {

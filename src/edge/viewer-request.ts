@@ -53,6 +53,16 @@ export function suffixCredentials(query: string): string {
   return [...kept, ...copies].join('&');
 }
 
+/** CloudFront's limit on the URI plus query string of a request (characters). */
+const MAX_URL_LENGTH = 8192;
+
+function withoutSuffixed(query: string): string {
+  return query
+    .split('&')
+    .filter((piece) => !SUFFIXED.has(piece.indexOf('=') === -1 ? piece : piece.slice(0, piece.indexOf('='))))
+    .join('&');
+}
+
 /**
  * Lambda@Edge viewer-request handler. Never throws: on any surprise the request goes on unchanged (CloudFront
  * still checks the signature; the playlist is then served without propagated credentials).
@@ -60,7 +70,18 @@ export function suffixCredentials(query: string): string {
 export async function handler(event: CloudFrontRequestEvent): Promise<CloudFrontRequest> {
   const request = event.Records[0]!.cf.request;
   try {
-    request.querystring = suffixCredentials(request.querystring ?? '');
+    const query = suffixCredentials(request.querystring ?? '');
+    if (request.uri.length + 1 + query.length < MAX_URL_LENGTH) {
+      request.querystring = query;
+    } else {
+      // The copies would push the URL past CloudFront's limit (the request would fail): send the playlist
+      // unrewritten instead, without any viewer-sent suffixed params.
+      request.querystring = withoutSuffixed(request.querystring ?? '');
+      log('warn', 'viewer-request', 'credentials not copied: the URL would exceed CloudFront\'s length limit', {
+        requestId: event.Records[0]?.cf.config.requestId,
+        length: request.uri.length + 1 + query.length,
+      });
+    }
   } catch (err) {
     log('error', 'viewer-request', 'unexpected error; request passed on unchanged', {
       requestId: event.Records[0]?.cf.config.requestId,

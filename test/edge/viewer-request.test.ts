@@ -118,3 +118,16 @@ describe('viewer-request handler', () => {
     expect(code).not.toMatch(/@aws-sdk|S3Client|@smithy/);
   });
 });
+
+describe('viewer-request URL length limit', () => {
+  it('does not copy credentials that would push the URL past 8,192 characters, and drops viewer-sent copies', async () => {
+    const big = 'A'.repeat(3000);
+    const event = {
+      Records: [{ cf: { config: { distributionDomainName: 'd111.cloudfront.net', distributionId: 'E1', eventType: 'viewer-request', requestId: 'r1' },
+        request: { clientIp: '203.0.113.1', headers: {}, method: 'GET', uri: '/movies/42/master.m3u8',
+          querystring: `Policy=${big}&Signature=${big}&Key-Pair-Id=K1&Signature-PREFIX=forged` } } }],
+    };
+    const out = await handler(event as never);
+    expect(out.querystring).toBe(`Policy=${big}&Signature=${big}&Key-Pair-Id=K1`);
+  });
+});
