@@ -9,6 +9,8 @@ export const PLAYER_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>cloudfront-hls local edge</title>
+<!-- No favicon request: the distribution would (rightly) refuse it unsigned and the table would show a failure. -->
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px system-ui, sans-serif; margin: 1.5rem; color: #222; }
   video { width: 640px; max-width: 100%; background: #000; display: block; }
