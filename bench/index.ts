@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,signer]`
+ * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,signer,big-playlists]`
  *
  * Runs every section in one process and prints figures. Ratios are measured in the same run; targets are printed
  * as PASS/MISS lines and never fail the run (timings are not assertions). Exit code 1 only when a section crashes.
@@ -9,6 +9,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './bundle.js';
+import * as bigPlaylists from './big-playlists.js';
 import * as coldStart from './cold-start.js';
 import * as cost from './cost.js';
 import * as handlers from './handlers.js';
@@ -16,7 +17,7 @@ import * as rewriter from './rewriter.js';
 import type { HandlerFigures } from './handlers.js';
 import type { RewriterFigures } from './rewriter.js';
 
-const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'signer'] as const;
+const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'signer', 'big-playlists'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; freshBundles: boolean; only: Set<Section> } {
@@ -99,6 +100,9 @@ async function main(): Promise<number> {
     const lines = (out as { lines?: unknown } | undefined)?.lines;
     return Array.isArray(lines) ? lines.map(String) : undefined;
   });
+
+  await section('big-playlists', 'big playlists (1 MB generated-response limit, memory)', async () =>
+    (await bigPlaylists.run({ quick, freshBundles })).lines);
 
   print(['', `total: ${((Date.now() - started) / 1000).toFixed(1)} s`]);
   return failed ? 1 : 0;

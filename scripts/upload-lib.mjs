@@ -1,8 +1,8 @@
 // Uploads an HLS folder (playlists, segments, init segments, keys, subtitles) to the media bucket with the
 // Content-Type and Cache-Control each file needs. The CLI wrapper is scripts/upload; tests import this module.
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
@@ -13,8 +13,8 @@ const PLAYLIST = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Content keys: cacheable by CloudFront after its signature check, but kept out of shared caches downstream.
 const KEY = 'private, max-age=86400';
-// Anything else: a day.
-const OTHER = 'public, max-age=86400';
+// Anything else: a day, and only in private caches (an unknown file may be a content key).
+const OTHER = 'private, max-age=86400';
 
 /** Extension (lower case, with dot) -> [Content-Type, Cache-Control]. RFC 8216 s4 and the HLS authoring spec. */
 const TYPES = {
@@ -92,6 +92,19 @@ export async function planUpload(dir, prefix) {
     }
   };
   await walk(dir);
+  // Content keys need not end in .key (ffmpeg's -hls_key_info_file names them freely): every file an
+  // EXT-X-KEY or EXT-X-SESSION-KEY URI of a playlist in the folder points at is uploaded as a key.
+  const byPath = new Map(plan.map((item) => [item.path, item]));
+  for (const item of plan) {
+    if (!item.key.toLowerCase().endsWith('.m3u8')) continue;
+    const text = await readFile(item.path, 'utf8');
+    for (const m of text.matchAll(/^#EXT-X-(?:SESSION-)?KEY:.*?\bURI="([^"]*)"/gm)) {
+      const uri = m[1];
+      if (/^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('/')) continue; // absolute: not in this folder
+      const target = byPath.get(join(dirname(item.path), uri.split(/[?#]/)[0]));
+      if (target) Object.assign(target, { contentType: 'application/octet-stream', cacheControl: KEY, known: true });
+    }
+  }
   return plan;
 }
 
@@ -137,8 +150,9 @@ the Content-Type and Cache-Control each file needs:
   *.ts / *.m4s / *.mp4 / *.aac    video/mp2t, video/iso.segment,  public, max-age=31536000, immutable
                                   video/mp4, audio/aac, ...
   *.vtt                           text/vtt; charset=utf-8         public, max-age=31536000, immutable
-  *.key                           application/octet-stream        private, max-age=86400
-  anything else                   application/octet-stream        public, max-age=86400 (with a warning)
+  *.key, and every file an         application/octet-stream        private, max-age=86400
+  EXT-X-KEY URI points at
+  anything else                   application/octet-stream        private, max-age=86400 (with a warning)
 Hidden files (.DS_Store, ...) are skipped. Credentials come from the usual AWS SDK chain (AWS_PROFILE, ...).
 
 Options:

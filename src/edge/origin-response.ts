@@ -5,10 +5,12 @@
  * body from the origin itself, rewrites it with the pure rewriter and returns it as a generated body.
  * Everything else passes through untouched. Viewers only ever see short generic bodies; details go to logs.
  */
-import { gzipSync } from 'node:zlib';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
-import { credentialKind, policyExpiry, readCredentials } from '../rewriter/credentials.js';
-import { isPlaylist, rewritePlaylistDetailed } from '../rewriter/index.js';
+import { credentialKind, credentialQuery, policyExpiry, readCredentials } from '../rewriter/credentials.js';
+import { isPlaylist } from '../rewriter/index.js';
+import type { RewriteResult } from '../rewriter/index.js';
+import { encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
+import { COMPACT_DEFINE, COMPACT_HEADER, compactHeader, replaceCredentials } from './compact.js';
 import {
   CREDENTIAL_SUFFIX,
   DEFAULT_MAX_AGE_SECONDS,
@@ -155,7 +157,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     return response;
   }
 
-  let fetched: FetchedBody;
+  let fetched: FetchedBody | undefined;
   try {
     fetched = await fetchBody(request);
   } catch (err) {
@@ -173,17 +175,52 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=not-a-playlist');
     return response;
   }
+  let text = fetched.bytes.toString('utf8');
+  fetched = undefined; // the origin bytes are not needed any more: let them go before the big allocations
 
   const url = `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`;
-  const allowHosts = (headerValue(request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders, HEADERS.allowHosts) ?? '')
+  const customHeaders = request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders;
+  const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '')
     .split(',')
     .map((h) => h.trim())
     .filter((h) => h !== '');
-  const result = rewritePlaylistDetailed(fetched.bytes.toString('utf8'), { url, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts });
-  if (result.skipped) {
-    log('warn', FN, `rewriter skipped the playlist (${result.skipped}); passed through`, ctx);
-    if (result.skipped === 'canned-policy') setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
+
+  // Chunked rewriting keeps memory bounded; it is exact only for playlists without EXT-X-DEFINE (checked before
+  // the compact form adds its own, which no URI of the origin text refers to).
+  const chunkChars = splittable(text) ? REWRITE_CHUNK_CHARS : Number.POSITIVE_INFINITY;
+  const credentialText = credentialQuery(credentials);
+  let compact = false;
+  if ((headerValue(customHeaders, COMPACT_HEADER) ?? '').trim().toLowerCase() === COMPACT_DEFINE) {
+    const head = compactHeader(text, credentialText);
+    if ('text' in head) {
+      text = head.text;
+      compact = true;
+    } else if (head.skipped !== 'not-a-media-playlist') {
+      log('warn', FN, `compact form requested but not possible (${head.skipped}); credentials written in full`, ctx);
+    }
+  }
+
+  const chunks = rewriteInChunks(text, { url, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts }, chunkChars);
+  const first = chunks.next() as IteratorYieldResult<RewriteResult>;
+  if (first.value.skipped) {
+    log('warn', FN, `rewriter skipped the playlist (${first.value.skipped}); passed through`, ctx);
+    if (first.value.skipped === 'canned-policy') setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
     return response;
+  }
+  const counts = { rewritten: 0, untouched: 0, compacted: 0 };
+  /** Rewritten (and compacted) text, chunk by chunk; each chunk is dropped once the encoder has it. */
+  function* bodyParts(): Generator<string> {
+    for (let r: IteratorResult<RewriteResult> = first; !r.done; r = chunks.next()) {
+      counts.rewritten += r.value.rewritten;
+      counts.untouched += r.value.untouched;
+      if (!compact) {
+        yield r.value.text;
+        continue;
+      }
+      const c = replaceCredentials(r.value.text, credentialText);
+      counts.compacted += c.replaced;
+      yield c.text;
+    }
   }
 
   const originCacheControl = headerValue(response.headers, 'cache-control');
@@ -193,37 +230,47 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
   setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
-  response.body = result.text;
-  response.bodyEncoding = 'text';
 
-  const plainSize = generatedSize(response.headers, response.body);
-  if (plainSize > MAX_GENERATED_RESPONSE_BYTES) {
-    if (acceptsGzip(request.headers)) {
-      const gz = gzipSync(Buffer.from(result.text, 'utf8')).toString('base64');
-      setHeader(response.headers, 'Content-Encoding', 'gzip');
-      setHeader(response.headers, 'Vary', 'Accept-Encoding');
-      const gzSize = generatedSize(response.headers, gz);
-      if (gzSize <= MAX_GENERATED_RESPONSE_BYTES) {
-        response.body = gz;
-        response.bodyEncoding = 'base64';
-        log('info', FN, 'rewritten playlist gzipped to fit the 1 MB generated-response limit', { ...ctx, plainSize, gzSize });
-        return response;
-      }
-    }
-    log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
-      ...ctx,
-      plainSize,
-      limit: MAX_GENERATED_RESPONSE_BYTES,
-      gzipAccepted: acceptsGzip(request.headers),
-      hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or enable gzip '
-        + 'in the playlist behavior cache policy so Accept-Encoding reaches this function and the body is gzipped',
-    });
-    delete response.headers['content-encoding'];
-    delete response.headers['vary'];
-    return errorResponse(response, 502);
+  const headerBytes = generatedSize(response.headers, '');
+  const gzipAccepted = acceptsGzip(request.headers);
+  const gzipHeaderBytes = headerBytes + generatedSize({
+    'content-encoding': [{ key: 'Content-Encoding', value: 'gzip' }],
+    vary: [{ key: 'Vary', value: 'Accept-Encoding' }],
+  }, '');
+  const encoded = await encodeBody(bodyParts(), {
+    text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
+    ...(gzipAccepted ? { gzipBase64: MAX_GENERATED_RESPONSE_BYTES - gzipHeaderBytes } : {}),
+  });
+  const plainSize = headerBytes + encoded.plainBytes;
+  const form = compact ? { form: 'compact', compacted: counts.compacted } : {};
+
+  if (encoded.encoding === 'identity') {
+    response.body = encoded.body;
+    response.bodyEncoding = 'text';
+    log('info', FN, 'playlist rewritten', { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, bytes: plainSize, ...form });
+    return response;
   }
-  log('info', FN, 'playlist rewritten', { ...ctx, rewritten: result.rewritten, untouched: result.untouched, maxAge, bytes: plainSize });
-  return response;
+  if (encoded.encoding === 'gzip') {
+    setHeader(response.headers, 'Content-Encoding', 'gzip');
+    setHeader(response.headers, 'Vary', 'Accept-Encoding');
+    response.body = encoded.body;
+    response.bodyEncoding = 'base64';
+    const gzSize = generatedSize(response.headers, response.body);
+    log('info', FN, 'rewritten playlist gzipped to fit the 1 MB generated-response limit', { ...ctx, plainSize, gzSize, ...form });
+    return response;
+  }
+  log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
+    ...ctx,
+    plainSize,
+    ...(encoded.gzipBytes !== undefined ? { gzipBytes: encoded.gzipBytes } : {}),
+    limit: MAX_GENERATED_RESPONSE_BYTES,
+    gzipAccepted,
+    ...form,
+    hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or enable gzip '
+      + 'in the playlist behavior cache policy so Accept-Encoding reaches this function and the body is gzipped'
+      + (compact ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
+  });
+  return errorResponse(response, 502);
 }
 
 /**

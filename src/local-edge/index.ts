@@ -26,6 +26,12 @@ import type { Origin } from './origin.js';
 import { handleRequest } from './pipeline.js';
 import type { AccessLogEntry } from './pipeline.js';
 import { PLAYER_HTML } from './player-page.js';
+import { compileCloudFrontFunction } from './cf-function.js';
+import type { CompiledCloudFrontFunction } from './cf-function.js';
+import type { FunctionUrlRuntime } from './function-url.js';
+import { createDevIssuer, createLocalSigner, discoverTitles, masterPlaylistOf } from './signer.js';
+import type { DevIssuer, LocalSignerInfo } from './signer.js';
+import type { ServiceLogRecord } from '../service/service.js';
 import { loadTemplate } from './template.js';
 import type { DistributionModel } from './template.js';
 
@@ -36,6 +42,8 @@ export { cacheKey, originQuery, stripSignedParams, ttlFor, ResponseCache } from 
 export type { AccessLogEntry } from './pipeline.js';
 export { ensureDevKeys } from './dev-keys.js';
 export { LocalEdgeConfigError } from './errors.js';
+export { discoverTitles } from './signer.js';
+export type { LocalSignerInfo, MintTokenOptions } from './signer.js';
 
 export interface LocalEdgeOptions {
   /** Project root (template.yaml, dist/functions, sample/). Default: found from this module's location. */
@@ -60,8 +68,15 @@ export interface LocalEdgeOptions {
   signingKey?: { keyPairId: string; privateKeyPem: string };
   /** Called for every viewer request (not for /_local/*). */
   onRequest?: (entry: AccessLogEntry) => void;
-  /** Clock for signature checks and the cache (epoch ms). Default Date.now. */
+  /**
+   * Clock for signature checks and the cache (epoch ms). Default Date.now. The signer at `/api/*` and its JWT
+   * checks use the system clock, as in Lambda.
+   */
   now?: () => number;
+  /** Lifetime of the dev viewer token (default 43200 s = 12 h). */
+  devTokenTtlSeconds?: number;
+  /** The signer's one log record per request (safe fields only). Default: dropped. */
+  onSignerLog?: (record: ServiceLogRecord) => void;
 }
 
 export interface LocalEdge {
@@ -79,6 +94,11 @@ export interface LocalEdge {
   notes: string[];
   /** Key-Pair-Id of the signing key (`signingKey` or the generated one). */
   keyPairId: string;
+  /**
+   * The signer behind the template's function URL behavior (`/api/*`), with a dev viewer token; undefined when
+   * the template has no such behavior.
+   */
+  signer: LocalSignerInfo | undefined;
   /**
    * Signs a path (or absolute URL on this edge) with the signing key: custom policy, Resource = its folder + `*`
    * unless given, expiring in an hour unless given.
@@ -120,13 +140,20 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
 
   const functions = new Map<string, LoadedFunction>();
   const notes: string[] = [];
+  const cfFunctions = new Map<string, CompiledCloudFrontFunction>();
+  const urlOrigins = new Map<string, { behavior: string; fn: NonNullable<DistributionModel['origins'][number]['function']> }>();
   for (const b of model.behaviors) {
     for (const f of b.functions) {
       if (!functions.has(f.functionId)) functions.set(f.functionId, await loadFunction(root, f.functionId, f.bundle));
     }
     if (b.origin.kind === 'lambda-url') {
-      notes.push(`behavior ${b.pathPattern} -> origin ${b.origin.id} (Lambda function URL of ${b.origin.functionId ?? '?'}) is not served locally: `
-        + 'the signer needs its deployed key store and viewer authentication; requests get 501. Use the printed signed URL or `cloudfront-hls sign`.');
+      const where = `behavior ${b.pathPattern} -> origin ${b.origin.id}`;
+      if (b.origin.function === undefined) throw new LocalEdgeConfigError(`${where}: the function behind the function URL (${b.origin.functionId ?? '?'}) is not in the template, so the local edge cannot run it`);
+      if (b.functions.length > 0) throw new LocalEdgeConfigError(`${where}: Lambda@Edge functions on a function URL behavior are not modeled by the local edge`);
+      // Signer answers are per viewer and marked no-store; caching them is not modeled (and would be a bug).
+      if (!b.cachePolicy.disabled) throw new LocalEdgeConfigError(`${where}: only CachingDisabled is modeled on a function URL behavior`);
+      for (const f of b.cloudFrontFunctions) if (!cfFunctions.has(f.functionId)) cfFunctions.set(f.functionId, compileCloudFrontFunction(f));
+      if (!urlOrigins.has(b.origin.id)) urlOrigins.set(b.origin.id, { behavior: b.pathPattern, fn: b.origin.function });
     }
   }
 
@@ -141,6 +168,14 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     origin = await startFolderOrigin(originSpec);
   }
 
+  // Content ids for the signer: every folder of the origin holding a master playlist (the root is one).
+  const master = urlOrigins.size > 0 ? masterPlaylistOf([...urlOrigins.values()][0]!.fn) : 'master.m3u8';
+  const titleFolder = originSpec.startsWith('s3://') ? (options.s3Endpoint === undefined ? options.s3Seed ?? join(root, 'sample') : undefined) : originSpec;
+  const titles = titleFolder === undefined ? undefined : discoverTitles(titleFolder, master);
+
+  const functionUrls = new Map<string, FunctionUrlRuntime>();
+  let issuer: DevIssuer | undefined;
+  let signerInfo: LocalSignerInfo | undefined;
   const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
   const cache = new ResponseCache();
   const requests: AccessLogEntry[] = [];
@@ -150,10 +185,10 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     const started = Date.now();
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith('/_local/')) {
-      serveLocal(path, req.url ?? '', res, requests, hlsJs);
+      serveLocal(path, req.url ?? '', res, requests, hlsJs, issuer, signerInfo);
       return;
     }
-    void handleRequest(req, { model, origin, functions, keys: keys!, cache, domainName: () => domainName, now }).then((r) => {
+    void handleRequest(req, { model, origin, functions, keys: keys!, cache, domainName: () => domainName, now, functionUrls }).then((r) => {
       const entry: AccessLogEntry = { seq: ++seq, time: new Date().toISOString(), ms: Date.now() - started, ...r.log };
       requests.push(entry);
       if (requests.length > 5000) requests.splice(0, requests.length - 5000);
@@ -181,6 +216,32 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   const port = (server.address() as AddressInfo).port;
   domainName = `${host}:${port}`;
   const url = `http://${domainName}`;
+  try {
+    if (urlOrigins.size > 0) {
+      issuer = await createDevIssuer(url);
+      for (const [originId, { behavior, fn }] of urlOrigins) {
+        const signer = await createLocalSigner({
+          fn,
+          issuer,
+          edgeUrl: url,
+          signingKey: signing,
+          titles,
+          tokenTtlSeconds: options.devTokenTtlSeconds ?? 43_200,
+          ...(options.onSignerLog !== undefined && { log: options.onSignerLog }),
+        });
+        functionUrls.set(originId, { functionId: fn.functionId, handler: signer.handler, cloudFrontFunctions: cfFunctions, timeoutMs: 10_000 });
+        signerInfo ??= signer.info;
+        if (signing === undefined) notes.push(`behavior ${behavior}: the signer has no private key (the edge was given public keys only), so it answers 500`);
+        if (titles === undefined) notes.push(`behavior ${behavior}: titles in an external S3 bucket are not listed; the signer maps content id X to /X/${master} and the dev token is entitled to nothing (mint one with entitlements)`);
+        else if (Object.keys(titles).length === 0) notes.push(`behavior ${behavior}: the origin has no folder with ${master}, so the signer knows no titles`);
+      }
+    }
+  } catch (err) {
+    server.closeAllConnections();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await origin.close();
+    throw err;
+  }
   let closed = false;
   return {
     url,
@@ -192,6 +253,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     cache,
     notes,
     keyPairId: signing?.keyPairId ?? Object.keys(keys)[0]!,
+    signer: signerInfo,
     sign(pathOrUrl, opts = {}) {
       if (signing === undefined) throw new LocalEdgeConfigError('sign() needs the signingKey option (the edge was given only public keys)');
       const target = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${url}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
@@ -207,8 +269,24 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   };
 }
 
-function serveLocal(path: string, rawUrl: string, res: import('node:http').ServerResponse, requests: AccessLogEntry[], hlsJs: string): void {
-  if (path === '/_local/player.html') {
+function serveLocal(
+  path: string,
+  rawUrl: string,
+  res: import('node:http').ServerResponse,
+  requests: AccessLogEntry[],
+  hlsJs: string,
+  issuer: DevIssuer | undefined,
+  signer: LocalSignerInfo | undefined,
+): void {
+  const json = (v: unknown): void => void res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(v));
+  if (issuer !== undefined && path === '/_local/oidc/.well-known/jwks.json') {
+    json(issuer.jwks);
+  } else if (issuer !== undefined && path === '/_local/oidc/.well-known/openid-configuration') {
+    json({ issuer: issuer.issuer, jwks_uri: issuer.jwksUrl, id_token_signing_alg_values_supported: ['ES256'], response_types_supported: ['id_token'], subject_types_supported: ['public'] });
+  } else if (signer !== undefined && path === '/_local/dev-token') {
+    // Loopback-only dev convenience for the player page's "sign" button; the same token is printed at startup.
+    json({ token: signer.token, signUrl: signer.signUrl, contentParam: signer.contentParam, titles: Object.keys(signer.titles ?? {}) });
+  } else if (path === '/_local/player.html') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(PLAYER_HTML);
   } else if (path === '/_local/hls.min.js') {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(hlsJs));

@@ -16,6 +16,9 @@ import {
   eventConfig, fromCloudFrontHeaders, generatedBody, headerOf, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,
 } from './events.js';
 import type { LoadedFunction } from './events.js';
+import { serveFunctionUrl } from './function-url.js';
+import type { FunctionUrlRuntime } from './function-url.js';
+import { originHeaders } from './origin-headers.js';
 import type { Origin } from './origin.js';
 import { selectBehavior } from './path-pattern.js';
 import type { ResponseHeadersPolicy } from './policies.js';
@@ -33,6 +36,8 @@ export interface AccessLogEntry {
   signed: boolean;
   /** Where they were: `url`, `cookie`, or `none`. */
   credentials: 'url' | 'cookie' | 'none';
+  /** The behavior requires no signed URL (the signer at `/api/*`): unsigned is expected there. */
+  unprotected?: true;
   /** CloudFront error code when the signature check failed. */
   denied?: string;
   /** `Hit`, `Miss`, `Disabled` (CachingDisabled), `Generated` (a function answered), `-` (not cacheable). */
@@ -51,6 +56,8 @@ export interface PipelineOptions {
   domainName: () => string;
   now: () => number;
   functionTimeoutMs?: number;
+  /** Function URL origins (the signer) by origin id. */
+  functionUrls?: Map<string, FunctionUrlRuntime>;
 }
 
 export interface EdgeResponse {
@@ -91,7 +98,7 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
   const credentials: AccessLogEntry['credentials'] = urlCreds.Signature !== undefined || urlCreds['Key-Pair-Id'] !== undefined || urlCreds.Policy !== undefined || urlCreds.Expires !== undefined
     ? 'url'
     : cookies['CloudFront-Signature'] !== undefined ? 'cookie' : 'none';
-  const base = { method, path, signed: credentials !== 'none', credentials, behavior: behavior.pathPattern };
+  const base = { method, path, signed: credentials !== 'none', credentials, behavior: behavior.pathPattern, ...(!behavior.requiresSignature && { unprotected: true as const }) };
   const finish = (r: Omit<EdgeResponse, 'log'>, cache: string, denied?: string): EdgeResponse =>
     applyResponsePolicy({ ...r, log: { ...base, status: r.status, cache, ...(denied ? { denied } : {}) } }, behavior.responseHeadersPolicy, req.headers.origin, method);
 
@@ -99,10 +106,16 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
     if (!behavior.allowedMethods.includes(method)) {
       return finish(errorText(403, 'This distribution is not configured to allow the HTTP request method that was used for this request.'), '-');
     }
-    if (behavior.origin.kind === 'lambda-url') {
-      return finish(errorText(501, `The local edge does not serve behavior ${behavior.pathPattern} (origin ${behavior.origin.id}: a Lambda function URL of ${behavior.origin.functionId ?? 'a function'}). Sign URLs with \`cloudfront-hls sign\` or the printed URL instead.`), '-');
-    }
     const clientIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    if (behavior.origin.kind === 'lambda-url') {
+      const runtime = opts.functionUrls?.get(behavior.origin.id);
+      // startLocalEdge creates a runtime for every function URL origin or refuses to start.
+      if (runtime === undefined) throw new Error(`origin ${behavior.origin.id} has no runtime`);
+      const requestId = randomUUID();
+      const r = await serveFunctionUrl(req, behavior, runtime, { domainName: opts.domainName(), requestId, clientIp, now: opts.now() });
+      const headers: Array<[string, string]> = [...r.headers.filter(([k]) => !hop(k)), ['X-Cache', r.cache === 'Generated' ? 'FunctionGeneratedResponse from cloudfront' : 'Miss from cloudfront'], ['Via', '1.1 local-edge (CloudFront)'], ['X-Amz-Cf-Pop', 'LOCAL'], ['X-Amz-Cf-Id', requestId]];
+      return finish({ status: r.status, headers, body: r.body }, r.cache);
+    }
     const host = req.headers.host ?? opts.domainName();
     if (behavior.requiresSignature) {
       const v = verifySignedUrl(`http://${host}${rawUrl}`, { keys: opts.keys, now: opts.now(), clientIp, cookies });
@@ -209,24 +222,6 @@ async function fetchThroughOrigin(
     }
   }
   return { response: { status, headers, body }, generated: false };
-}
-
-/** Headers the origin gets: those in the cache key plus the origin request policy's; Host is the origin's. */
-function originHeaders(viewer: CloudFrontHeaders, behavior: BehaviorModel, originDomain: string): CloudFrontHeaders {
-  const orp = behavior.originRequestPolicy?.headers;
-  const forward = (name: string): boolean => {
-    if (name === 'host') return false;
-    if (behavior.cachePolicy.headers.includes(name)) return true;
-    if (orp === undefined) return false;
-    if (orp.behavior === 'allViewer' || orp.behavior === 'allViewerAndWhitelistCloudFront') return true;
-    if (orp.behavior === 'allExcept') return !orp.names.includes(name);
-    return orp.behavior === 'whitelist' && orp.names.includes(name);
-  };
-  const out: CloudFrontHeaders = { host: [{ key: 'Host', value: originDomain }] };
-  for (const [name, list] of Object.entries(viewer)) if (forward(name)) out[name] = list;
-  out['user-agent'] ??= [{ key: 'User-Agent', value: 'Amazon CloudFront' }];
-  out['via'] = [{ key: 'Via', value: '1.1 local-edge (CloudFront)' }];
-  return out;
 }
 
 async function runFunction(

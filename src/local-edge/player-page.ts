@@ -2,7 +2,8 @@
  * The player page the local edge serves at /_local/player.html: hls.js (served from node_modules, no CDN)
  * plays the signed URL given in the fragment (`#src=<encoded URL>`: a fragment never reaches a server log) and a
  * table shows every request the edge saw, with whether it carried credentials. Reads the edge's access log
- * from /_local/log (paths, statuses and flags only: never query strings).
+ * from /_local/log (paths, statuses and flags only: never query strings). With a signer behavior, a button asks
+ * `/api/sign` for a signed URL with the dev viewer token (/_local/dev-token) and plays it.
  */
 export const PLAYER_HTML = `<!doctype html>
 <html lang="en">
@@ -25,6 +26,8 @@ export const PLAYER_HTML = `<!doctype html>
 <h1>cloudfront-hls local edge</h1>
 <p><label>Signed master URL <input id="src" placeholder="http://127.0.0.1:PORT/master.m3u8?Policy=...&amp;Signature=...&amp;Key-Pair-Id=..."></label>
 <button id="play">Play</button></p>
+<p id="signer" hidden>or ask the signer (<code>GET /api/sign</code> with the dev viewer token):
+<select id="title"></select> <button id="sign">Get a signed URL and play</button></p>
 <video id="video" controls muted playsinline></video>
 <div id="status">idle</div>
 <div id="summary"></div>
@@ -58,19 +61,32 @@ export const PLAYER_HTML = `<!doctype html>
     video.ontimeupdate = () => { window.playerState.playing = true; status('playing at ' + video.currentTime.toFixed(1) + ' s'); };
   }
   $('play').onclick = play;
+  // The signer behind /api/* (as deployed): the dev token comes from the edge (loopback only).
+  fetch('/_local/dev-token').then((r) => r.ok ? r.json() : null).then((dev) => {
+    if (!dev) return;
+    for (const id of dev.titles) { const o = document.createElement('option'); o.textContent = id; $('title').appendChild(o); }
+    $('signer').hidden = false;
+    $('sign').onclick = async () => {
+      const u = dev.signUrl + '?' + encodeURIComponent(dev.contentParam) + '=' + encodeURIComponent($('title').value);
+      const r = await fetch(u, { headers: { Authorization: 'Bearer ' + dev.token } });
+      if (!r.ok) { status('signer answered ' + r.status); return; }
+      $('src').value = (await r.json()).url;
+      play();
+    };
+  }).catch(() => {});
   async function poll() {
     try {
       const r = await fetch('/_local/log?after=' + after);
       const entries = await r.json();
       for (const e of entries) {
         after = e.seq; total++;
-        if (!e.signed) unsigned++;
+        if (!e.signed && !e.unprotected) unsigned++;
         if (e.status >= 400) failed++;
         const tr = document.createElement('tr');
-        const cells = [e.seq, e.method, e.path, e.status, e.signed ? 'signed (' + e.credentials + ')' : 'UNSIGNED', e.cache, e.behavior];
+        const cells = [e.seq, e.method, e.path, e.status, e.signed ? 'signed (' + e.credentials + ')' : e.unprotected ? 'not required' : 'UNSIGNED', e.cache, e.behavior];
         cells.forEach((c, i) => { const td = document.createElement('td'); td.textContent = String(c);
           if (i === 3) td.className = e.status >= 400 ? 'bad' : 'ok';
-          if (i === 4) td.className = e.signed ? 'ok' : 'bad';
+          if (i === 4) td.className = e.signed || e.unprotected ? 'ok' : 'bad';
           tr.appendChild(td); });
         $('log').prepend(tr);
       }

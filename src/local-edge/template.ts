@@ -32,6 +32,26 @@ export interface EdgeFunctionAssociation {
   includeBody: boolean;
 }
 
+/** A CloudFront Function (AWS::CloudFront::Function) on a behavior; its inline code runs in a sandbox. */
+export interface CloudFrontFunctionModel {
+  eventType: 'viewer-request';
+  /** Logical id of the AWS::CloudFront::Function. */
+  functionId: string;
+  /** `cloudfront-js-1.0` or `cloudfront-js-2.0`. */
+  runtime: string;
+  /** FunctionCode as deployed. */
+  code: string;
+}
+
+/** The Lambda function behind a function URL origin, as the template configures it. */
+export interface OriginFunctionModel {
+  functionId: string;
+  /** `src/functions/<dir>/index.ts`. */
+  entryPoint: string;
+  /** Environment.Variables whose values resolve to strings locally (deploy-time references are left out). */
+  environment: Record<string, string>;
+}
+
 export interface OriginModel {
   id: string;
   /** `s3`: S3OriginConfig; `custom`: CustomOriginConfig; `lambda-url`: a Lambda function URL (custom origin). */
@@ -41,6 +61,8 @@ export interface OriginModel {
   customHeaders: Record<string, string>;
   /** For `lambda-url`: the function behind the URL. */
   functionId?: string;
+  /** For `lambda-url`: its entry point and environment (set when the function is in the template). */
+  function?: OriginFunctionModel;
 }
 
 export interface BehaviorModel {
@@ -51,6 +73,8 @@ export interface BehaviorModel {
   /** TrustedKeyGroups (or legacy TrustedSigners) present: every request needs a valid signed URL or cookies. */
   requiresSignature: boolean;
   functions: EdgeFunctionAssociation[];
+  /** CloudFront Functions (FunctionAssociations); modeled on Lambda function URL (signer) behaviors only. */
+  cloudFrontFunctions: CloudFrontFunctionModel[];
   cachePolicy: CachePolicy;
   originRequestPolicy: OriginRequestPolicy | undefined;
   responseHeadersPolicy: ResponseHeadersPolicy | undefined;
@@ -125,8 +149,9 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
     if (origin === undefined) throw new LocalEdgeConfigError(`${w}.TargetOriginId "${String(b.TargetOriginId)}" names no origin`);
     if (b.ForwardedValues !== undefined) throw new LocalEdgeConfigError(`${w}.ForwardedValues (legacy cache settings) is not modeled by the local edge; use a CachePolicyId`);
     const cfFunctions = asMap(b).FunctionAssociations as unknown[] | undefined;
-    // A behavior on a Lambda function URL origin is reported as not served (see startLocalEdge), whatever runs on it.
-    if (cfFunctions !== undefined && cfFunctions.length > 0 && origin.kind !== 'lambda-url') throw new LocalEdgeConfigError(`${w}.FunctionAssociations (CloudFront Functions) is not modeled by the local edge`);
+    // Modeled where this system uses them: the signer behavior (SignerViewerFunction). Elsewhere, a startup error.
+    if (cfFunctions !== undefined && cfFunctions.length > 0 && origin.kind !== 'lambda-url') throw new LocalEdgeConfigError(`${w}.FunctionAssociations (CloudFront Functions) is not modeled by the local edge on a media behavior`);
+    const cloudFrontFunctions = (cfFunctions ?? []).map((a, i) => cloudFrontFunction(a, `${w}.FunctionAssociations[${i}]`));
     if (b.TrustedSigners !== undefined && (b.TrustedSigners as unknown[]).length > 0 && b.TrustedKeyGroups === undefined) {
       throw new LocalEdgeConfigError(`${w}.TrustedSigners (legacy AWS-account signers) is not modeled; use TrustedKeyGroups`);
     }
@@ -143,6 +168,7 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
       origin,
       requiresSignature: keyGroups.length > 0,
       functions,
+      cloudFrontFunctions,
       cachePolicy: policyRef(b.CachePolicyId, `${w}.CachePolicyId`, 'AWS::CloudFront::CachePolicy', MANAGED_CACHE_POLICIES, cachePolicyFromResource, true)!,
       originRequestPolicy: policyRef(b.OriginRequestPolicyId, `${w}.OriginRequestPolicyId`, 'AWS::CloudFront::OriginRequestPolicy', MANAGED_ORIGIN_REQUEST_POLICIES, originRequestPolicyFromResource, false),
       responseHeadersPolicy: policyRef(b.ResponseHeadersPolicyId, `${w}.ResponseHeadersPolicyId`, 'AWS::CloudFront::ResponseHeadersPolicy', MANAGED_RESPONSE_HEADERS_POLICIES, responseHeadersPolicyFromResource, false),
@@ -169,6 +195,41 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
     const p = managed[String(value)];
     if (p === undefined) throw new LocalEdgeConfigError(`${w} "${String(value)}" is not a managed policy the local edge knows; define it in the template`);
     return p;
+  }
+
+  function cloudFrontFunction(raw: unknown, w: string): CloudFrontFunctionModel {
+    const a = asMap(raw);
+    if (a.EventType !== 'viewer-request') throw new LocalEdgeConfigError(`${w}.EventType "${String(a.EventType)}": only viewer-request CloudFront Functions are modeled by the local edge`);
+    const arn = a.FunctionARN;
+    if (!isResourceRef(arn) || typeOf(arn.$resource) !== 'AWS::CloudFront::Function') {
+      throw new LocalEdgeConfigError(`${w}.FunctionARN must be !GetAtt <AWS::CloudFront::Function in this template>.FunctionARN so the local edge can run its code`);
+    }
+    const props = propsOf(arn.$resource);
+    const config = asMap(props.FunctionConfig);
+    const kvs = config.KeyValueStoreAssociations as unknown[] | undefined;
+    if (kvs !== undefined && kvs.length > 0) throw new LocalEdgeConfigError(`${arn.$resource}.FunctionConfig.KeyValueStoreAssociations (KeyValueStore) is not modeled by the local edge`);
+    const runtime = String(config.Runtime ?? '');
+    if (runtime !== 'cloudfront-js-1.0' && runtime !== 'cloudfront-js-2.0') throw new LocalEdgeConfigError(`${arn.$resource}.FunctionConfig.Runtime "${runtime}" is not a CloudFront Functions runtime the local edge knows`);
+    if (typeof props.FunctionCode !== 'string' || props.FunctionCode.trim() === '') throw new LocalEdgeConfigError(`${arn.$resource}.FunctionCode must be inline code`);
+    return { eventType: 'viewer-request', functionId: arn.$resource, runtime, code: props.FunctionCode };
+  }
+
+  for (const o of origins) {
+    if (o.kind === 'lambda-url' && o.functionId !== undefined && o.functionId in resources) {
+      const env = asMap(asMap(asMap(resources[o.functionId]).Properties).Environment).Variables;
+      const environment: Record<string, string> = {};
+      for (const [name, value] of Object.entries(asMap(env))) {
+        // Deploy-time values (resource ids, unresolvable intrinsics) are left out; the local edge supplies its own.
+        let v: unknown;
+        try {
+          v = resolver.resolve(value, `${o.functionId}.Properties.Environment.Variables.${name}`);
+        } catch {
+          continue;
+        }
+        if ((typeof v === 'string' && !v.includes('${')) || typeof v === 'number' || typeof v === 'boolean') environment[name] = String(v);
+      }
+      o.function = { functionId: o.functionId, entryPoint: entryPointOf(o.functionId, resources), environment };
+    }
   }
 
   const cacheBehaviors = ((cfg.CacheBehaviors as unknown[] | undefined) ?? []).map((b, i) => behavior(b, `${where}.CacheBehaviors[${i}]`, false));

@@ -160,6 +160,9 @@ interface Context {
   skipped?: RewriteResult['skipped'];
 }
 
+/** CloudFront's URL-safe base64 (`-`, `_`, `~`), key ids, and percent-encoding. Anchored, no nesting: linear. */
+const SAFE_CREDENTIAL = /^[A-Za-z0-9_~.%-]+$/;
+
 function makeContext(options: RewriteOptions): Context {
   let viewer: URL;
   try {
@@ -173,7 +176,9 @@ function makeContext(options: RewriteOptions): Context {
   const suffix = options.credentialSuffix ?? '';
   const rawQuery = rawQueryOf(options.url);
   const credentials = options.credentials ?? readCredentials(rawQuery, suffix);
-  const kind = credentialKind(credentials);
+  // Credentials are written into quoted attributes and URI lines: anything beyond URL-safe base64 and
+  // percent-encoding (a quote, a comma, a space, a newline) would break the playlist, so it is not propagated.
+  const kind = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v)) ? credentialKind(credentials) : 'none';
   const allowHosts = new Set<string>();
   for (const host of options.allowHosts ?? []) {
     const h = host.trim().toLowerCase();

@@ -36,6 +36,17 @@ export interface SignerConfig {
   bindClientIp: boolean;
   /** Allowed CORS origins; `'*'` for any; empty for no CORS headers. */
   corsOrigins: string[] | '*';
+  /**
+   * Optional catalog: content id -> title folder path (starting and ending with `/`). When set, only these ids
+   * are known (others get 400) and each signs its own folder instead of `contentPrefix + id + '/'`. Never read
+   * from the environment; the local edge sets it from its origin folder (whose root is itself a title).
+   */
+  titles?: Readonly<Record<string, string>>;
+  /**
+   * Local edge only, never read from the environment: signed URLs use `http://` and the viewer host may be a
+   * loopback address with a port (`127.0.0.1:8080`), as the local edge serves plain HTTP on 127.0.0.1.
+   */
+  loopbackHttp?: boolean;
 }
 
 /** Invalid or missing configuration; the message names every offending variable. */

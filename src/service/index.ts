@@ -11,3 +11,4 @@ export { createPrivateKeyProvider, KeySourceError } from './key-provider.js';
 export type { PrivateKeyProvider, PrivateKeyProviderOptions } from './key-provider.js';
 export { createSignerService, clientIpOf, authorizationOf, mediaHostOf } from './service.js';
 export type { ServiceRequest, ServiceResponse, ServiceLogRecord, SignerServiceDeps } from './service.js';
+export { toServiceRequest, toFunctionResult } from './function-url.js';

@@ -73,10 +73,18 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  */
 const AUTHORIZATION_HEADER = 'x-cfhls-authorization';
 const VIEWER_HOST_HEADER = 'x-cfhls-viewer-host';
+/** A loopback host with an optional port; accepted only with `config.loopbackHttp` (the local edge). */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 
-/** The viewer's Authorization value: the CloudFront Function's copy when present, else the header itself. */
+/**
+ * The viewer's Authorization value: the CloudFront Function's copy when present, else the header itself unless it
+ * is origin access control's SigV4 signature (then the viewer sent none: 401 without `error=`, RFC 6750 §3.1).
+ */
 export function authorizationOf(req: ServiceRequest): string | undefined {
-  return req.headers[AUTHORIZATION_HEADER] ?? req.headers.authorization;
+  const copy = req.headers[AUTHORIZATION_HEADER];
+  if (copy !== undefined) return copy;
+  const own = req.headers.authorization;
+  return own !== undefined && /^AWS4-HMAC-SHA256 /.test(own) ? undefined : own;
 }
 
 /**
@@ -86,7 +94,9 @@ export function authorizationOf(req: ServiceRequest): string | undefined {
 export function mediaHostOf(config: SignerConfig, req: ServiceRequest): string | undefined {
   if (config.distributionDomain !== undefined) return config.distributionDomain;
   const host = req.headers[VIEWER_HOST_HEADER]?.trim().toLowerCase().replace(/:443$/, '');
-  return host !== undefined && isHostName(host) ? host : undefined;
+  if (host === undefined) return undefined;
+  if (config.loopbackHttp === true && LOOPBACK_HOST.test(host)) return host;
+  return isHostName(host) ? host : undefined;
 }
 
 /** The IpAddress condition for a caller: the exact IPv4 address, or the IPv6 /64 (privacy addresses rotate within it). */
@@ -144,6 +154,11 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
     if (!isEntitled(entitlementsFrom(auth.claims, config.entitlementClaim), contentId)) {
       return done(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
     }
+    // Checked after entitlement, so a viewer cannot probe the catalog for titles they may not watch.
+    const titleFolder = config.titles === undefined ? `${config.contentPrefix}${contentId}/` : Object.hasOwn(config.titles, contentId) ? config.titles[contentId] : undefined;
+    if (titleFolder === undefined) {
+      return done(json(400, { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` }), 'unknown-content-id', { contentId });
+    }
 
     const host = mediaHostOf(config, req);
     if (host === undefined) {
@@ -161,7 +176,7 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
     let signed: { url: string; expiresAt: number };
     try {
       const key = await keys.getKey();
-      const folder = `https://${host}${config.contentPrefix}${contentId}/`;
+      const folder = `${config.loopbackHttp === true ? 'http' : 'https'}://${host}${titleFolder}`;
       const url = `${folder}${config.masterPlaylist}`;
       const nowS = Math.floor(Date.now() / 1000);
       const d = signDetailed({

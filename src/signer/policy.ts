@@ -169,6 +169,10 @@ export function toEpochSeconds(value: number | Date | string, field: string): nu
 export function folderResource(url: string): string {
   const q = url.search(/[?#]/);
   const noQuery = q === -1 ? url : url.slice(0, q);
+  // In a Resource, * and ? are wildcards: a folder holding them would widen the policy to other folders.
+  if (/[*?]/.test(noQuery)) {
+    throw new SigningInputError('the URL path contains * or ?, which a policy Resource reads as wildcards; pass --resource explicitly');
+  }
   const schemeEnd = noQuery.indexOf('://');
   const pathStart = noQuery.indexOf('/', schemeEnd + 3);
   if (pathStart === -1) return `${noQuery}/*`;

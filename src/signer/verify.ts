@@ -4,6 +4,7 @@
  * MalformedSignature, AccessDenied) and CloudFront's message text; `detail` says which check failed.
  */
 import { verify as cryptoVerify } from 'node:crypto';
+import { InvalidOptionError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readCredentials, SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
 import type { Credentials } from '../rewriter/credentials.js';
@@ -138,6 +139,10 @@ export function verifySignedUrl(url: string, options: VerifyOptions): VerifyResu
   if (!valid) return fail('AccessDenied', 'signature does not match');
 
   const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+  // Epoch seconds passed by mistake would read as January 1970 and let expired URLs through.
+  if (!Number.isFinite(nowMs) || nowMs < 1e11) {
+    throw new InvalidOptionError('now must be a Date or epoch milliseconds (this looks like seconds)');
+  }
   const nowS = Math.floor(nowMs / 1000);
   if (nowS >= statement.dateLessThan) return fail('AccessDenied', 'expired (DateLessThan)');
   if (statement.dateGreaterThan !== undefined && nowS < statement.dateGreaterThan) return fail('AccessDenied', 'not yet valid (DateGreaterThan)');

@@ -77,3 +77,11 @@ describe('cloudfront-hls', () => {
     expect(unknown.err()).toMatch(/unknown command/);
   });
 });
+
+describe('cloudfront-hls help <command>', () => {
+  it('prints the help of that command', async () => {
+    const io = memoryIo();
+    expect(await main(['help', 'rewrite'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Usage: cloudfront-hls rewrite/);
+  });
+});

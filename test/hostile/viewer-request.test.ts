@@ -101,10 +101,18 @@ describe('viewer-request handler on hostile query strings', () => {
     expect(readCredentials(out, SUFFIX).Policy).toBe(readCredentials(real).Policy);
   });
 
-  it('copies an 8 KB credential value byte for byte (CloudFront checks it, not us)', async () => {
-    const query = `Policy=${big}&Signature=${big}&Key-Pair-Id=K1`;
+  it('copies a 1.5 KB credential value byte for byte (CloudFront checks it, not us)', async () => {
+    const long = big.slice(0, 1536);
+    const query = `Policy=${long}&Signature=${long}&Key-Pair-Id=K1`;
     const out = await run(query);
-    expect(readCredentials(out, SUFFIX)).toEqual({ Policy: big, Signature: big, 'Key-Pair-Id': 'K1' });
+    expect(readCredentials(out, SUFFIX)).toEqual({ Policy: long, Signature: long, 'Key-Pair-Id': 'K1' });
+  });
+
+  it('copies nothing when 8 KB values would push the URL past CloudFront\'s 8,192-character limit', async () => {
+    const query = `Policy=${big}&Signature=${big}&Key-Pair-Id=K1&Signature-PREFIX=forged`;
+    const out = await run(query);
+    expect(readCredentials(out, SUFFIX)).toEqual({});
+    expect(out).toBe(`Policy=${big}&Signature=${big}&Key-Pair-Id=K1`);
   });
 
   it('leaves `&&&`, bare names and lone `=` exactly as sent', async () => {

@@ -146,3 +146,19 @@ describe('attribute list parsing (RFC 8216 4.2)', () => {
     expect(parseAttributeListForTest('URI="a"junk,B=1', 0)).toBeUndefined();
   });
 });
+
+describe('credential bytes', () => {
+  it('propagates nothing when a credential holds bytes that would break a quoted attribute or a line', () => {
+    for (const bad of ['S",X="y', 'S,T', 'S T', 'S\nT', "S'T"]) {
+      const url = `https://d111.cloudfront.net/a.m3u8?Policy=P&Signature=${bad}&Key-Pair-Id=K`;
+      expect(rewritePlaylistDetailed('#EXTM3U\n#EXT-X-MAP:URI="i.mp4"\n', { url }).skipped, bad).toBe('no-credentials');
+    }
+  });
+
+  it('propagates URL-safe base64 and percent-encoded credentials', () => {
+    const url = 'https://d111.cloudfront.net/a.m3u8?Policy=P~_-.x&Signature=S%7Ea&Key-Pair-Id=K2AB';
+    expect(rewritePlaylist('#EXTM3U\n#EXT-X-MAP:URI="i.mp4"\n', { url })).toBe(
+      '#EXTM3U\n#EXT-X-MAP:URI="i.mp4?Policy=P~_-.x&Signature=S%7Ea&Key-Pair-Id=K2AB"\n',
+    );
+  });
+});

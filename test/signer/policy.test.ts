@@ -85,3 +85,10 @@ describe('ipInCidr', () => {
     expect(ipInCidr(ip, cidr)).toBe(want);
   });
 });
+
+describe('folderResource with wildcard characters in the path', () => {
+  it('refuses a URL whose folder holds * (it would widen the policy to other folders)', () => {
+    expect(() => folderResource('https://h.example/a*b/x.m3u8')).toThrow(/wildcards/);
+    expect(folderResource('https://h.example/a/x.m3u8?q=*')).toBe('https://h.example/a/*');
+  });
+});

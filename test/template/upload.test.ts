@@ -45,7 +45,7 @@ describe('uploadHeaders', () => {
   });
 
   it('sends unknown and extension-less files as octet-stream and flags them', () => {
-    expect(uploadHeaders('a/readme')).toEqual({ contentType: 'application/octet-stream', cacheControl: 'public, max-age=86400', known: false });
+    expect(uploadHeaders('a/readme')).toEqual({ contentType: 'application/octet-stream', cacheControl: 'private, max-age=86400', known: false });
     expect(uploadHeaders('a.m3u8/notes.txt').known).toBe(false);
     expect(uploadHeaders('a/.m3u8').known).toBe(false);
   });
@@ -59,6 +59,13 @@ describe('planUpload', () => {
       'movies/42/v1/init.mp4', 'movies/42/v1/seg0.m4s',
     ]);
     expect(plan.find((p) => p.key.endsWith('seg0.ts'))?.size).toBe(2);
+  });
+
+  it('uploads every file an EXT-X-KEY URI points at as a private key, whatever its name (sample/key.bin)', async () => {
+    const sample = join(import.meta.dirname, '..', '..', 'sample');
+    const plan = await planUpload(sample, 'movies/1');
+    expect(plan.find((p) => p.key === 'movies/1/key.bin')).toMatchObject({ contentType: 'application/octet-stream', cacheControl: 'private, max-age=86400', known: true });
+    expect(plan.find((p) => p.key === 'movies/1/master.m3u8')).toMatchObject({ cacheControl: 'no-cache' });
   });
 
   it('refuses a prefix that walks out of its folder', () => {

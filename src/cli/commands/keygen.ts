@@ -35,7 +35,12 @@ export const keygenCommand: Command = {
     const type = values.type;
     if (type !== 'rsa' && type !== 'ecdsa') throw new UsageError(`--type must be rsa or ecdsa, not "${type}"`);
     const pair = generateKeyPair({ type: type as SignerKeyType });
-    await mkdir(values.out, { recursive: true });
+    try {
+      await mkdir(values.out, { recursive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(code === 'EEXIST' || code === 'ENOTDIR' ? `--out ${values.out} is not a folder` : `cannot create --out ${values.out}: ${code ?? 'error'}`);
+    }
     const privPath = join(values.out, 'private_key.pem');
     const pubPath = join(values.out, 'public_key.pem');
     const flag = values.force ? 'w' : 'wx';

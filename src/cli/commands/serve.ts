@@ -1,6 +1,7 @@
 /**
  * `cloudfront-hls serve`: the local edge (a stand-in for the distribution in template.yaml) on 127.0.0.1.
- * `npm start` runs it without arguments: dev key pair in .dev-keys/, the sample stream, a signed master URL.
+ * `npm start` runs it without arguments: dev key pair in .dev-keys/, the sample stream, a signed master URL, and
+ * the signer at /api/* with a dev viewer token.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -15,8 +16,9 @@ const HELP = `Usage: cloudfront-hls serve [options]
 
 Runs the distribution from template.yaml on this machine: signed-URL checks (403 with CloudFront's XML),
 the built Lambda@Edge bundles (dist/functions/*), cache policies, CORS, and an origin (a folder, or an S3
-bucket on a local S3-compatible server). Prints a signed master URL, an unsigned URL that must fail, and
-a player page. Ctrl-C stops it.
+bucket on a local S3-compatible server). The signer behavior (/api/*) is served too: its CloudFront Function
+from the template, then the signer service with the dev key and a dev OIDC issuer (a viewer token is printed,
+with a curl line). Prints a signed master URL, an unsigned URL that must fail, and a player page. Ctrl-C stops it.
 
 Options:
   --port N                 port on 127.0.0.1 (default 8080; 0 = any free port). The address is printed on a
@@ -30,8 +32,8 @@ Options:
                            Default: the dev key pair in .dev-keys/, generated on first run.
   --key-pair-id ID         Key-Pair-Id of the --public-key at the same position
   --master PATH            the master playlist path to sign and print (default /master.m3u8)
-  --ttl SECONDS            lifetime of the printed signed URL (default 43200 = 12 h)
-  --quiet                  no access log lines
+  --ttl SECONDS            lifetime of the printed signed URL and dev viewer token (default 43200 = 12 h)
+  --quiet                  no access log or signer log lines
   -h, --help               this help
 
 Examples:
@@ -41,7 +43,7 @@ Examples:
 `;
 
 function logLine(e: AccessLogEntry): string {
-  const creds = e.signed ? `signed(${e.credentials})` : 'unsigned';
+  const creds = e.signed ? `signed(${e.credentials})` : e.unprotected ? 'unsigned(not required)' : 'unsigned';
   return `${e.time.slice(11, 23)} ${e.method} ${e.path} ${e.status}${e.denied ? ` ${e.denied}` : ''} ${creds} cache=${e.cache} behavior=${e.behavior} ${e.ms}ms\n`;
 }
 
@@ -106,7 +108,11 @@ export const serveCommand: Command = {
       options.signingKey = { keyPairId: dev.keyPairId, privateKeyPem: dev.privateKeyPem };
       devKeyNote = `dev key pair ${dev.created ? 'generated in' : 'from'} ${relative(process.cwd(), dev.dir) || dev.dir}/ (Key-Pair-Id ${dev.keyPairId}; local use only)`;
     }
-    if (!values.quiet) options.onRequest = (e) => io.stdout.write(logLine(e));
+    if (!values.quiet) {
+      options.onRequest = (e) => io.stdout.write(logLine(e));
+      options.onSignerLog = (r) => io.stdout.write(`  signer: ${JSON.stringify(r)}\n`);
+    }
+    options.devTokenTtlSeconds = ttl;
 
     const edge = await startLocalEdge(options);
     const out = (s: string): unknown => io.stdout.write(`${s}\n`);
@@ -122,6 +128,14 @@ export const serveCommand: Command = {
     } else {
       out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
       out(`player: ${edge.playerUrl} (paste a URL signed with your private key: cloudfront-hls sign)`);
+    }
+    const signer = edge.signer;
+    if (signer !== undefined) {
+      const ids = Object.keys(signer.titles ?? {});
+      out(`signer: ${signer.signUrl} (viewer JWTs from the dev issuer ${signer.issuer}, audience ${signer.audience})`);
+      out(`dev viewer token (valid ${Math.round(ttl / 3600)} h, ${signer.entitlementClaim}: ${ids.length > 0 ? ids.join(', ') : 'none'}): ${signer.token}`);
+      const id = ids[0] ?? 'CONTENT_ID';
+      out(`try: curl -H "Authorization: Bearer ${signer.token}" "${signer.signUrl}?${signer.contentParam}=${encodeURIComponent(id)}"`);
     }
     out('Ctrl-C stops.');
 

@@ -154,7 +154,13 @@ async function get(url: string, timeoutMs: number, range?: string, keepBody = fa
     const code = res.status === 403 ? /<Code>([^<]+)<\/Code>/.exec(body.toString('utf8', 0, 400))?.[1] : undefined;
     return { status: res.status, ...(keepBody ? { body } : {}), ...(code ? { errorCode: code } : {}) };
   } catch (err) {
-    return { status: 0, errorCode: err instanceof Error ? err.name : 'FetchError' };
+    // fetch() wraps the real reason (ECONNREFUSED, ENOTFOUND, a timeout) in err.cause.
+    const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+    const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timeout'
+      : typeof cause?.code === 'string' ? cause.code
+        : typeof cause?.message === 'string' ? cause.message
+          : err instanceof Error ? err.message : 'fetch failed';
+    return { status: 0, errorCode: reason };
   }
 }
 
@@ -306,7 +312,7 @@ export const verifyCommand: Command = {
         String(r.count),
         r.count === 0 ? '-' : statuses,
         refusal ? '-' : r.count === 0 ? '-' : `${r.signed}/${r.count}`,
-        r.note ?? (r.ok ? 'ok' : 'FAIL'),
+        r.note === undefined ? (r.ok ? 'ok' : 'FAIL') : r.note.startsWith('skipped') ? r.note : `FAIL: ${r.note}`,
       ]);
       if (r.note !== undefined && !r.note.startsWith('skipped')) r.ok = false;
     }

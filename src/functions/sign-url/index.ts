@@ -6,9 +6,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createJwtAuthenticator } from '../../service/auth.js';
 import { loadConfig } from '../../service/config.js';
+import { toFunctionResult, toServiceRequest } from '../../service/function-url.js';
 import { createPrivateKeyProvider } from '../../service/key-provider.js';
 import { createSignerService } from '../../service/service.js';
-import type { ServiceRequest } from '../../service/service.js';
+
+export { toServiceRequest } from '../../service/function-url.js';
 
 const config = loadConfig(process.env);
 const handle = createSignerService({
@@ -17,20 +19,6 @@ const handle = createSignerService({
   authenticate: createJwtAuthenticator(config.jwt),
 });
 
-/** Adapts a payload-2.0 event to the service request. */
-export function toServiceRequest(event: APIGatewayProxyEventV2): ServiceRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
-  return {
-    method: event.requestContext.http.method,
-    path: event.rawPath,
-    query: { ...(event.queryStringParameters ?? {}) },
-    headers,
-    sourceIp: event.requestContext.http.sourceIp,
-  };
-}
-
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const res = await handle(toServiceRequest(event));
-  return { statusCode: res.status, headers: res.headers, body: res.body };
+  return toFunctionResult(await handle(toServiceRequest(event)));
 }

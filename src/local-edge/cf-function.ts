@@ -1,0 +1,120 @@
+/**
+ * CloudFront Functions (viewer-request) run from their template code, so the local edge executes exactly what
+ * deploys (template.yaml's SignerViewerFunction). The code runs in its own V8 context (node:vm) with a time
+ * limit; values cross the boundary as JSON, as CloudFront's event and result are plain JSON objects.
+ * Event shape: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
+ * node:vm is not a security boundary: it isolates globals, not hostile code (the code is the project's own).
+ */
+import { Script, createContext } from 'node:vm';
+import type { Context } from 'node:vm';
+import { LocalEdgeConfigError } from './errors.js';
+import type { CloudFrontFunctionModel } from './template.js';
+
+/** `{ name: { value, multiValue? } }` as CloudFront Functions see headers, query strings and cookies. */
+export type CfFunctionValues = Record<string, { value: string; multiValue?: Array<{ value: string }> }>;
+
+export interface CfFunctionRequest {
+  method: string;
+  uri: string;
+  querystring: CfFunctionValues;
+  headers: CfFunctionValues;
+  cookies: CfFunctionValues;
+}
+
+export interface CfFunctionEvent {
+  version: '1.0';
+  context: { distributionDomainName: string; distributionId: string; eventType: 'viewer-request'; requestId: string };
+  viewer: { ip: string };
+  request: CfFunctionRequest;
+}
+
+/** A generated response (`statusCode` present) or the request to continue with. */
+export type CfFunctionResult =
+  | { kind: 'request'; request: CfFunctionRequest }
+  | { kind: 'response'; statusCode: number; headers: CfFunctionValues; body: string };
+
+export interface CompiledCloudFrontFunction {
+  functionId: string;
+  run(event: CfFunctionEvent): Promise<CfFunctionResult>;
+}
+
+// CloudFront Functions get about 1 ms of compute; a generous local limit still catches runaway loops.
+const TIME_LIMIT_MS = 200;
+
+/** Compiles a function's code; a syntax error or a missing `handler` is a startup error. */
+export function compileCloudFrontFunction(fn: CloudFrontFunctionModel): CompiledCloudFrontFunction {
+  // Only what CloudFront Functions offer; console.log goes nowhere (CloudWatch in production).
+  const context: Context = createContext({ console: { log: () => undefined } }, { codeGeneration: { strings: false, wasm: false } });
+  try {
+    new Script(`${fn.code}\n;globalThis.__cfhlsHandler = typeof handler === 'function' ? handler : undefined;`, { filename: `${fn.functionId}.js` })
+      .runInContext(context, { timeout: TIME_LIMIT_MS });
+  } catch (err) {
+    throw new LocalEdgeConfigError(`${fn.functionId}.FunctionCode does not load: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof (context as { __cfhlsHandler?: unknown }).__cfhlsHandler !== 'function') {
+    throw new LocalEdgeConfigError(`${fn.functionId}.FunctionCode defines no function named handler`);
+  }
+  const call = new Script('Promise.resolve(__cfhlsHandler(JSON.parse(__cfhlsEvent))).then((r) => JSON.stringify(r === undefined ? null : r))', { filename: `${fn.functionId}-call.js` });
+  return {
+    functionId: fn.functionId,
+    async run(event) {
+      (context as { __cfhlsEvent?: string }).__cfhlsEvent = JSON.stringify(event);
+      const text = (await (call.runInContext(context, { timeout: TIME_LIMIT_MS }) as Promise<string>)) ?? 'null';
+      const r = JSON.parse(text) as Record<string, unknown> | null;
+      if (r === null || typeof r !== 'object') throw new Error(`${fn.functionId} returned neither a request nor a response`);
+      if ('statusCode' in r) {
+        const body = r.body;
+        const text = typeof body === 'string' ? body : typeof body === 'object' && body !== null && typeof (body as { data?: unknown }).data === 'string'
+          ? ((body as { encoding?: string }).encoding === 'base64' ? Buffer.from((body as { data: string }).data, 'base64').toString('utf8') : (body as { data: string }).data)
+          : '';
+        return { kind: 'response', statusCode: Number(r.statusCode), headers: (r.headers ?? {}) as CfFunctionValues, body: text };
+      }
+      if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new Error(`${fn.functionId} returned neither a request nor a response`);
+      return { kind: 'request', request: { method: r.method, uri: r.uri, querystring: (r.querystring ?? {}) as CfFunctionValues, headers: (r.headers ?? {}) as CfFunctionValues, cookies: (r.cookies ?? {}) as CfFunctionValues } };
+    },
+  };
+}
+
+function add(map: CfFunctionValues, name: string, value: string): void {
+  const prev = map[name];
+  if (prev === undefined) map[name] = { value };
+  else prev.multiValue = [...(prev.multiValue ?? [{ value: prev.value }]), { value }];
+}
+
+/**
+ * The event CloudFront builds for a viewer request: lowercase header names (cookies in their own map, not in
+ * headers), query parameters by name with their values as sent (still percent-encoded).
+ */
+export function toCfFunctionRequest(method: string, uri: string, query: string, rawHeaders: readonly string[]): CfFunctionRequest {
+  const headers: CfFunctionValues = {};
+  const cookies: CfFunctionValues = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    if (name === 'cookie') {
+      for (const part of value.split(';')) {
+        const eq = part.indexOf('=');
+        if (eq > 0) add(cookies, part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+      }
+    } else add(headers, name, value);
+  }
+  const querystring: CfFunctionValues = {};
+  for (const p of query === '' ? [] : query.split('&')) {
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    add(querystring, eq === -1 ? p : p.slice(0, eq), eq === -1 ? '' : p.slice(eq + 1));
+  }
+  return { method, uri, querystring, headers, cookies };
+}
+
+/** All values of one entry, in order. */
+export function valuesOf(v: { value: string; multiValue?: Array<{ value: string }> }): string[] {
+  return v.multiValue !== undefined && v.multiValue.length > 0 ? v.multiValue.map((m) => m.value) : [v.value];
+}
+
+/** The request's query string rebuilt from the function's result. */
+export function cfFunctionQuery(r: CfFunctionRequest): string {
+  const parts: string[] = [];
+  for (const [name, v] of Object.entries(r.querystring)) for (const value of valuesOf(v)) parts.push(value === '' ? name : `${name}=${value}`);
+  return parts.join('&');
+}

@@ -1,0 +1,212 @@
+/**
+ * The signer behind `/api/*`, served for real: the sign-url service core (the code the SignUrlFunction bundle
+ * runs) in-process with the configuration template.yaml gives the function, except what only exists in AWS:
+ * the private key (the edge's own dev key, injected instead of Secrets Manager / SSM) and the JWT issuer (a dev
+ * OIDC issuer whose JWKS the edge serves at /_local/oidc/.well-known/jwks.json, fetched over HTTP by the
+ * service's real authenticator). Media URLs are signed for the local edge's own http://127.0.0.1:PORT.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { SignJWT, exportJWK, generateKeyPair as generateJwtKeyPair } from 'jose';
+import type { JWK } from 'jose';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createJwtAuthenticator } from '../service/auth.js';
+import { ConfigError, loadConfig } from '../service/config.js';
+import type { SignerConfig } from '../service/config.js';
+import { isValidContentId } from '../service/entitlement.js';
+import { toFunctionResult, toServiceRequest } from '../service/function-url.js';
+import { KeySourceError } from '../service/key-provider.js';
+import type { PrivateKeyProvider } from '../service/key-provider.js';
+import { createSignerService } from '../service/service.js';
+import type { ServiceLogRecord } from '../service/service.js';
+import { loadPrivateKey } from '../signer/index.js';
+import { LocalEdgeConfigError } from './errors.js';
+import type { OriginFunctionModel } from './template.js';
+
+/** The only function the local edge can run behind a function URL. */
+export const SIGNER_ENTRY_POINT = 'src/functions/sign-url/index.ts';
+/** Path of the dev issuer below the edge's URL. */
+export const DEV_ISSUER_PATH = '/_local/oidc';
+export const DEV_AUDIENCE = 'cloudfront-hls-local';
+
+/** A dev OIDC issuer: an ES256 key pair whose public half the edge serves as a JWKS. */
+export interface DevIssuer {
+  /** `http://127.0.0.1:PORT/_local/oidc`. */
+  issuer: string;
+  jwksUrl: string;
+  jwks: { keys: JWK[] };
+  /** Signs a token with iss, aud, sub, iat and exp set (system clock, as the authenticator checks it). */
+  mint(claims: Record<string, unknown>, o: { audience: string; expiresInSeconds: number; subject?: string }): Promise<string>;
+}
+
+/** Creates the dev issuer for an edge at `edgeUrl`; the edge serves {@link DevIssuer.jwks} at `jwksUrl`. */
+export async function createDevIssuer(edgeUrl: string): Promise<DevIssuer> {
+  const issuer = `${edgeUrl}${DEV_ISSUER_PATH}`;
+  const pair = await generateJwtKeyPair('ES256', { extractable: true });
+  const kid = `local-${randomBytes(6).toString('hex')}`;
+  const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  return {
+    issuer,
+    jwksUrl: `${issuer}/.well-known/jwks.json`,
+    jwks: { keys: [jwk] },
+    async mint(claims, o) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setAudience(o.audience)
+        .setSubject(o.subject ?? 'dev-viewer')
+        .setIssuedAt(now)
+        .setExpirationTime(now + o.expiresInSeconds)
+        .sign(pair.privateKey);
+    },
+  };
+}
+
+/** Options of {@link LocalSignerInfo.mintToken}. */
+export interface MintTokenOptions {
+  /** Content ids (or prefixes ending in `/`) in the entitlement claim. Default: every known title. */
+  entitlements?: string[];
+  /** Default: the edge's dev token lifetime. */
+  expiresInSeconds?: number;
+  /** Default `dev-viewer`. */
+  subject?: string;
+  /** Default {@link DEV_AUDIENCE}. */
+  audience?: string;
+}
+
+/** What the local edge tells its users about the signer (never key material). */
+export interface LocalSignerInfo {
+  /** `http://127.0.0.1:PORT/api/sign` (the route path from the template's environment). */
+  signUrl: string;
+  /** Query parameter carrying the content id. */
+  contentParam: string;
+  /** The dev issuer (`iss`) and its JWKS. */
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+  entitlementClaim: string;
+  /** Content id -> title folder, from the origin folder; undefined when unknown (external S3 endpoint). */
+  titles: Readonly<Record<string, string>> | undefined;
+  /** A dev viewer token entitled to every known title. */
+  token: string;
+  /** Mints another dev viewer token (different entitlements, audience, lifetime). */
+  mintToken(options?: MintTokenOptions): Promise<string>;
+}
+
+export interface LocalSigner {
+  info: LocalSignerInfo;
+  /** The Lambda handler: a function URL event (payload 2.0) in, a structured result out. */
+  handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+export interface LocalSignerOptions {
+  fn: OriginFunctionModel;
+  issuer: DevIssuer;
+  /** `http://127.0.0.1:PORT`. */
+  edgeUrl: string;
+  /** The edge's signing key; without it the signer answers 500 (its key source fails) and a note says why. */
+  signingKey: { keyPairId: string; privateKeyPem: string } | undefined;
+  titles: Record<string, string> | undefined;
+  tokenTtlSeconds: number;
+  log?: (record: ServiceLogRecord) => void;
+}
+
+/**
+ * Titles in an origin folder: every folder (the root included) holding the master playlist. The root's id is
+ * the folder's name (`sample`), a subfolder's its relative path (`movies/42`). Bounded walk: 4 levels, 500 folders.
+ */
+export function discoverTitles(dir: string, masterPlaylist: string): Record<string, string> {
+  const titles: Record<string, string> = {};
+  if (existsSync(join(dir, masterPlaylist))) {
+    const name = basename(dir).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    titles[isValidContentId(name) ? name : 'title'] = '/';
+  }
+  let budget = 500;
+  const walk = (rel: string, depth: number): void => {
+    if (depth > 4) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules' || budget-- <= 0) continue;
+      const id = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (!isValidContentId(id)) continue;
+      if (existsSync(join(dir, id, masterPlaylist)) && !(id in titles)) titles[id] = `/${id}/`;
+      walk(id, depth + 1);
+    }
+  };
+  walk('', 1);
+  return titles;
+}
+
+/** The master playlist name the signer will use, from the function's environment (default master.m3u8). */
+export function masterPlaylistOf(fn: OriginFunctionModel): string {
+  return fn.environment.CFHLS_MASTER_PLAYLIST?.trim() || 'master.m3u8';
+}
+
+/** Creates the signer for one function URL origin. Configuration problems are startup errors. */
+export async function createLocalSigner(options: LocalSignerOptions): Promise<LocalSigner> {
+  const { fn, edgeUrl } = options;
+  if (fn.entryPoint !== SIGNER_ENTRY_POINT) {
+    throw new LocalEdgeConfigError(`${fn.functionId} (${fn.entryPoint}) is behind a function URL origin, but the local edge can run only the signer (${SIGNER_ENTRY_POINT}) there`);
+  }
+  const { issuer, jwksUrl } = options.issuer;
+  // The template's environment, minus what only exists in AWS; loadConfig validates it as at a cold start.
+  const env: Record<string, string | undefined> = {
+    ...fn.environment,
+    CFHLS_KEY_PAIR_ID: options.signingKey?.keyPairId ?? 'KLOCALEDGENOKEY',
+    // Placeholders that satisfy validation: the key itself is injected below and never fetched.
+    CFHLS_PRIVATE_KEY_SOURCE: 'ssm',
+    CFHLS_PRIVATE_KEY_ID: '/local-edge/dev-key',
+    CFHLS_JWT_ISSUER: issuer,
+    CFHLS_JWT_AUDIENCE: DEV_AUDIENCE,
+    CFHLS_JWKS_URL: jwksUrl,
+    // The media host is the viewer's (x-cfhls-viewer-host, set by SignerViewerFunction): 127.0.0.1:PORT.
+    CFHLS_DISTRIBUTION_DOMAIN: undefined,
+  };
+  let base: SignerConfig;
+  try {
+    base = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`${fn.functionId}.Properties.Environment: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const config: SignerConfig = { ...base, loopbackHttp: true, ...(options.titles !== undefined && { titles: options.titles }) };
+
+  let key: KeyObject | undefined;
+  const keys: PrivateKeyProvider = {
+    async getKey() {
+      if (options.signingKey === undefined) throw new KeySourceError('the local edge has no private key (started with public keys only)');
+      key ??= loadPrivateKey(options.signingKey.privateKeyPem);
+      return key;
+    },
+  };
+  const handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+
+  const titleIds = Object.keys(options.titles ?? {});
+  const mintToken = (o: MintTokenOptions = {}): Promise<string> =>
+    options.issuer.mint({ [config.entitlementClaim]: o.entitlements ?? titleIds }, { audience: DEV_AUDIENCE, expiresInSeconds: options.tokenTtlSeconds, ...o });
+
+  return {
+    info: {
+      signUrl: `${edgeUrl}${config.routePath}`,
+      contentParam: config.contentParam,
+      issuer: options.issuer.issuer,
+      jwksUrl: options.issuer.jwksUrl,
+      audience: DEV_AUDIENCE,
+      entitlementClaim: config.entitlementClaim,
+      titles: config.titles,
+      token: await mintToken(),
+      mintToken,
+    },
+    async handler(event) {
+      return toFunctionResult(await handle(toServiceRequest(event)));
+    },
+  };
+}
