@@ -143,9 +143,11 @@ describe('the local edge on the sample stream', () => {
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
-  it('answers the signer behavior with 501 and says so at startup', async () => {
-    expect(edge.notes.join('\n')).toMatch(/\/api\/\* .*not served locally/);
-    expect((await fetch(`${edge.url}/api/sign`)).status).toBe(501);
+  it('serves the signer behavior instead of refusing it (test/local-edge/signer.test.ts covers it)', async () => {
+    expect(edge.notes.join('\n')).not.toMatch(/not served/);
+    const res = await fetch(`${edge.url}/api/sign?content=sample`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="cloudfront-hls"');
   });
 });
 
