@@ -5,7 +5,8 @@ import { CREDS, VIEWER_URL, nonUriBytesProblem, timed } from './oracle.js';
 
 // Pathological inputs, each under a fixed budget. Budgets are about 10x (at least 2 s) the time measured on a
 // shared, loaded 2-core machine, so they catch a hang or a quadratic blow-up without flaking; the printed times
-// are the numbers to watch. Linearity is checked by the ratio of the times for sizes n and 4n.
+// are the numbers to watch. Linearity is checked by the ratio of the best times for sizes n and 8n (linear
+// gives 8, quadratic 64), with a wide margin because the machine is shared.
 
 const MB = 1 << 20;
 const rewrite = (text: string) => rewritePlaylistDetailed(text, { url: VIEWER_URL });
@@ -17,10 +18,9 @@ function underBudget(name: string, budgetMs: number, text: string): ReturnType<t
   return value;
 }
 
-/** Median time of 3 runs of `fn`. */
-function median3(fn: () => unknown): number {
-  const times = [0, 1, 2].map(() => timed(fn).ms).sort((a, b) => a - b);
-  return times[1]!;
+/** Best time of 5 runs of `fn`: noise from other processes only ever adds time. */
+function best5(fn: () => unknown): number {
+  return Math.min(...[0, 1, 2, 3, 4].map(() => timed(fn).ms));
 }
 
 describe('the rewriter on pathological input', () => {
@@ -98,16 +98,16 @@ describe('the rewriter runs in linear time', () => {
     ['variables', 15_000, (n) => `#EXTM3U\n#EXT-X-DEFINE:NAME="v",VALUE="p"\n${'{$v}/{$u}/s.ts\n'.repeat(n)}`],
   ];
   for (const [name, n, make] of shapes) {
-    it(`takes about 4x (less than 12x) the time for 4x the ${name}`, () => {
+    it(`takes about 8x (less than 32x) the time for 8x the ${name}`, () => {
       const small = make(n);
-      const large = make(4 * n);
+      const large = make(8 * n);
       rewrite(small); // warm up the JIT
-      const tSmall = Math.max(median3(() => rewrite(small)), 1);
-      const tLarge = median3(() => rewrite(large));
+      const tSmall = Math.max(best5(() => rewrite(small)), 1);
+      const tLarge = best5(() => rewrite(large));
       const ratio = tLarge / tSmall;
-      console.log(`linear check, ${name}: ${tSmall.toFixed(1)} ms for n, ${tLarge.toFixed(1)} ms for 4n, ratio ${ratio.toFixed(2)}`);
-      // Linear gives 4, quadratic 16; 12 leaves room for GC of large strings and a noisy neighbour.
-      expect(ratio).toBeLessThan(12);
+      console.log(`linear check, ${name}: ${tSmall.toFixed(1)} ms for n, ${tLarge.toFixed(1)} ms for 8n, ratio ${ratio.toFixed(2)}`);
+      // Linear gives 8, quadratic 64; 32 leaves room for GC of large strings and a noisy neighbour.
+      expect(ratio).toBeLessThan(32);
     });
   }
 });
