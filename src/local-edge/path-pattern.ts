@@ -3,32 +3,12 @@
  * case-sensitive; matched against the URI path only (never the query); a pattern without a leading `/` is the
  * same as with one. Behaviors are tried in order; the default behavior (`*`) comes last.
  */
+import { globMatch } from '../signer/wildcard.js';
 
-/** True when `path` (starting with `/`) matches the CloudFront path pattern. Linear-time wildcard match. */
+/** True when `path` (starting with `/`) matches the CloudFront path pattern (same `*`/`?` glob as policies). */
 export function matchPathPattern(pattern: string, path: string): boolean {
   const p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : `/${pattern}`;
-  // Iterative glob with single backtrack point (the last `*`): O(len(p) * len(path)) worst case, no recursion.
-  let pi = 0;
-  let si = 0;
-  let star = -1;
-  let mark = 0;
-  while (si < path.length) {
-    const c = p[pi];
-    if (c === '*') {
-      star = pi++;
-      mark = si;
-    } else if (c !== undefined && (c === '?' || c === path[si])) {
-      pi++;
-      si++;
-    } else if (star !== -1) {
-      pi = star + 1;
-      si = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p[pi] === '*') pi++;
-  return pi === p.length;
+  return globMatch(p, path);
 }
 
 /** The first behavior whose pattern matches, else the default (last) one. */
