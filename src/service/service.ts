@@ -52,8 +52,14 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
 }
 
-/** The viewer's address: CloudFront's `cloudfront-viewer-address` (`ip:port`) when present, else the TCP peer. */
+/**
+ * The viewer's address: `x-cfhls-viewer-ip` (set from `event.viewer.ip` by the SignerViewerFunction, which
+ * overwrites any viewer-sent value), else CloudFront's `cloudfront-viewer-address` (`ip:port`), else the TCP
+ * peer (behind CloudFront that is CloudFront itself, so binding needs one of the first two).
+ */
 export function clientIpOf(req: ServiceRequest): string | undefined {
+  const fromFunction = req.headers[VIEWER_IP_HEADER]?.trim();
+  if (fromFunction !== undefined && isIP(fromFunction) !== 0) return fromFunction;
   const viewer = req.headers['cloudfront-viewer-address'];
   if (viewer !== undefined) {
     const ip = viewer.slice(0, viewer.lastIndexOf(':')).replace(/^\[|\]$/g, '');
@@ -73,6 +79,7 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  */
 const AUTHORIZATION_HEADER = 'x-cfhls-authorization';
 const VIEWER_HOST_HEADER = 'x-cfhls-viewer-host';
+const VIEWER_IP_HEADER = 'x-cfhls-viewer-ip';
 /** A loopback host with an optional port; accepted only with `config.loopbackHttp` (the local edge). */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 

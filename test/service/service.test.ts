@@ -87,6 +87,19 @@ describe('signer service: success', () => {
     expect(verifySignedUrl((JSON.parse(direct.body) as { url: string }).url, { keys, now: NOW_MS, clientIp: '198.51.100.7' }).ok).toBe(true);
   });
 
+  it('binds to x-cfhls-viewer-ip (set by the CloudFront Function) before cloudfront-viewer-address and the TCP peer', async () => {
+    const { handle } = setup({ CFHLS_BIND_CLIENT_IP: 'true' });
+    const auth = `Bearer ${await token()}`;
+    const res = await get(handle, { content: 'movies/42' }, {
+      authorization: auth, 'x-cfhls-viewer-ip': '192.0.2.44', 'cloudfront-viewer-address': '203.0.113.9:51234',
+    });
+    const { url } = JSON.parse(res.body) as { url: string };
+    expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '192.0.2.44' }).ok).toBe(true);
+    expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '203.0.113.9' }).ok).toBe(false);
+    const junk = await get(handle, { content: 'movies/42' }, { authorization: auth, 'x-cfhls-viewer-ip': 'not-an-ip', 'cloudfront-viewer-address': '203.0.113.9:1' });
+    expect(verifySignedUrl((JSON.parse(junk.body) as { url: string }).url, { keys, now: NOW_MS, clientIp: '203.0.113.9' }).ok).toBe(true);
+  });
+
   it('accepts a path-prefix entitlement and a Cognito access token that has client_id instead of aud', async () => {
     const { handle } = setup();
     const t = await token({ entitlements: 'series/7/ other', client_id: AUDIENCE }, { audience: null });
