@@ -117,10 +117,12 @@ export async function fetchFromS3(origin: CloudFrontS3Origin, uri: string): Prom
   } catch (err) {
     throw new OriginFetchError('OriginNotFound', 'URI is not valid percent-encoding', { cause: err });
   }
+  // One overall budget for every attempt and the body, well inside the 30 s origin-response limit. A timer we
+  // clear ourselves (not AbortSignal.timeout), so no timer and signal outlive the call.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), S3_MAX_ATTEMPTS * ORIGIN_TIMEOUT_MS + S3_CONNECTION_TIMEOUT_MS);
   try {
-    // One overall budget for every attempt and the body, well inside the 30 s origin-response limit.
-    const abortSignal = AbortSignal.timeout(S3_MAX_ATTEMPTS * ORIGIN_TIMEOUT_MS + S3_CONNECTION_TIMEOUT_MS);
-    const out = await s3Client(region, endpoint).send(new GetObjectCommand({ Bucket: parsed.bucket, Key: key }), { abortSignal });
+    const out = await s3Client(region, endpoint).send(new GetObjectCommand({ Bucket: parsed.bucket, Key: key }), { abortSignal: controller.signal });
     if (out.ContentLength !== undefined && out.ContentLength > MAX_ORIGIN_PLAYLIST_BYTES) {
       throw new OriginFetchError('PlaylistTooLarge', `S3 object is ${out.ContentLength} bytes`);
     }
@@ -133,6 +135,8 @@ export async function fetchFromS3(origin: CloudFrontS3Origin, uri: string): Prom
     return { bytes: decodeContent(Buffer.from(bytes), out.ContentEncoding) };
   } catch (err) {
     throw err instanceof OriginFetchError ? err : classifyS3Error(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
