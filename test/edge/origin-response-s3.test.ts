@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
@@ -65,6 +67,26 @@ describe('origin-response handler with an S3 origin', () => {
     expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: 'cfhls-media-123456789012', Key: 'movies/42/master.m3u8' });
     const client = s3.call(0).thisValue as S3Client;
     expect(await client.config.region()).toBe('us-east-1');
+  });
+
+  it('retains nothing per call: 4,000 fetches leave the heap where it was (no timer or signal outlives a call)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    s3.on(GetObjectCommand).callsFake(async () => object(MASTER));
+    setLogSink(() => undefined); // this file's sink keeps every line; afterEach restores the real one
+    const event = loadEvent('origin-response/s3-playlist-200');
+    for (let i = 0; i < 500; i++) await handler(structuredClone(event)); // warm-up: clients, JIT, caches
+    s3.resetHistory(); // the mock records every call; a real client does not
+    const before = heap();
+    for (let i = 0; i < 4_000; i++) await handler(structuredClone(event));
+    s3.resetHistory();
+    // A pending 7 s AbortSignal.timeout per call once held ~1 KB each: 4 MB here.
+    expect(heap() - before).toBeLessThan(1_500_000);
   });
 
   it('rewrites a 200 playlist so every same-host URI carries the viewer credentials and third-party URIs do not', async () => {
