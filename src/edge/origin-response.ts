@@ -266,8 +266,8 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     limit: MAX_GENERATED_RESPONSE_BYTES,
     gzipAccepted,
     ...form,
-    hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or enable gzip '
-      + 'in the playlist behavior cache policy so Accept-Encoding reaches this function and the body is gzipped'
+    hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or make sure the '
+      + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be gzipped'
       + (compact ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
   });
   return errorResponse(response, 502);
