@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 // Load through the local edge (the real bundles, the template's behaviors and cache policies) on 127.0.0.1:
 // many concurrent viewers, each with its own credentials, fetching the same playlists. No response may carry
@@ -13,13 +11,7 @@ import type { LocalEdge } from '../../src/local-edge/index.js';
 const SOAK = process.env.CFHLS_SOAK === '1';
 const SECONDS = Number(process.env.CFHLS_SOAK_SECONDS ?? (SOAK ? 60 : 3));
 const VIEWERS = Number(process.env.CFHLS_SOAK_VIEWERS ?? (SOAK ? 200 : 40));
-const root = join(import.meta.dirname, '..', '..');
 
-function ensureBuilt(): void {
-  const bundles = ['viewer-request', 'origin-response'].map((d) => join(root, 'dist', 'functions', d, 'index.mjs'));
-  if (bundles.every((b) => existsSync(b))) return;
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-}
 
 const signatureOf = (url: string) => /[?&]Signature=([^&#"\s]+)/.exec(url)?.[1];
 

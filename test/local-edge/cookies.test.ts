@@ -1,22 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
 import { generateKeyPair, signCookies } from '../../src/signer/index.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 // Signed cookies instead of signed URLs: CloudFront accepts either; the edge has nothing to propagate (the
 // browser sends the cookies with every request), so playlists pass through unrewritten and still play.
 
-const root = join(import.meta.dirname, '..', '..');
 const KEY_PAIR_ID = 'KCOOKIETEST01';
 
-function ensureBuilt(): void {
-  const bundles = ['viewer-request', 'origin-response'].map((d) => join(root, 'dist', 'functions', d, 'index.mjs'));
-  if (bundles.every((b) => existsSync(b))) return;
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-}
 
 /** Child URIs of a playlist (URI lines and URI="..." attributes). */
 function children(text: string): string[] {

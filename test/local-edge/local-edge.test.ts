@@ -1,19 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 const root = join(__dirname, '..', '..');
 
-/** Builds dist/ only when the bundles are missing (another test run may be using a fresh build). */
-function ensureBuilt(): void {
-  const bundles = ['viewer-request', 'origin-response'].map((d) => join(root, 'dist', 'functions', d, 'index.mjs'));
-  if (bundles.every((b) => existsSync(b))) return;
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-}
 
 /** Every URI line or URI="..." attribute of a playlist. */
 function uris(text: string): string[] {

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,6 +9,7 @@ import type { LocalEdge } from '../../src/local-edge/index.js';
 import { compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/cf-function.js';
 import { mediaHostOf } from '../../src/service/service.js';
 import type { SignerConfig } from '../../src/service/config.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 const root = join(__dirname, '..', '..');
 const templateText = readFileSync(join(root, 'template.yaml'), 'utf8');
@@ -18,11 +18,6 @@ const NOW_MS = Date.UTC(2031, 2, 4, 5, 6, 7);
 /** The signer's TTL as template.yaml configures it (SignedUrlTtlSeconds' default). */
 const templateTtl = (): number => Number(loadTemplate(join(root, 'template.yaml')).origins.find((o) => o.kind === 'lambda-url')!.function!.environment.CFHLS_TTL_SECONDS);
 
-function ensureBuilt(): void {
-  const bundles = ['viewer-request', 'origin-response'].map((d) => join(root, 'dist', 'functions', d, 'index.mjs'));
-  if (bundles.every((b) => existsSync(b))) return;
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-}
 
 /** The first URI line after `#EXT-X-STREAM-INF` / `#EXTINF`, or the first URI line at all. */
 function firstUriLine(playlist: string): string {

@@ -2,8 +2,7 @@
  * What the end-to-end tests need from the machine: Chromium, ffmpeg and a built dist/. Missing tools are a
  * failure with a message that says how to install them, never a skip (CI installs them from Debian packages).
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +13,6 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The built edge bundles the local edge runs (the artifacts that deploy). */
-const BUILT = ['dist/functions/viewer-request/index.mjs', 'dist/functions/origin-response/index.mjs'];
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -45,10 +43,4 @@ export function requireTools(): void {
   }
 }
 
-/** Runs `node scripts/build.mjs` when the edge bundles are missing (npm ci normally builds them). */
-export function ensureBuilt(): void {
-  if (BUILT.every((f) => existsSync(join(ROOT, f)))) return;
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--quiet'], { cwd: ROOT, stdio: 'inherit' });
-  const still = BUILT.filter((f) => !existsSync(join(ROOT, f)));
-  if (still.length > 0) throw new Error(`node scripts/build.mjs did not produce ${still.join(', ')}`);
-}
+export { ensureBuilt } from '../../helpers/build.js';
