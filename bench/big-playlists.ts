@@ -16,7 +16,7 @@ import { compactPlaylist } from '../src/edge/compact.js';
 import { rewritePlaylistDetailed } from '../src/rewriter/index.js';
 import { buildFunction, ROOT } from './bundle.js';
 import { BENCH_HOST, benchCredentials, vodPlaylist } from './generate.js';
-import { fmt, median, table, target } from './stats.js';
+import { childEnv, fmt, median, table, target } from './stats.js';
 import type { BenchOptions } from './stats.js';
 
 /** Lambda@Edge limit on a generated response in an origin event (headers + body, base64 text when gzipped). */
@@ -76,20 +76,6 @@ export interface MemoryOptions {
   compact?: boolean;
   /** Playlist text to serve instead of the generated VOD playlist. */
   playlist?: string;
-}
-
-/** A child environment with fake static credentials and no access to the user's AWS config. */
-function childEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDCFHLSBENCH000000',
-    AWS_SECRET_ACCESS_KEY: 'cfhls-bench-not-a-secret',
-    AWS_CONFIG_FILE: '/nonexistent/cfhls-bench/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/cfhls-bench/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NODE_NO_WARNINGS: '1',
-  };
 }
 
 type Header = Array<{ key: string; value: string }>;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildFunction, ROOT } from './bundle.js';
 import { multivariantPlaylist } from './generate.js';
-import { fmt, median, table, target } from './stats.js';
+import { childEnv, fmt, median, table, target } from './stats.js';
 import type { BenchOptions } from './stats.js';
 
 /** Issue 6 budget: viewer-request loads and serves its first event in under 20 ms. */
@@ -46,20 +46,6 @@ export interface ColdStartFigures {
 export interface ColdStartSection {
   figures: ColdStartFigures[];
   lines: string[];
-}
-
-/** A child environment with fake static credentials and no access to the user's AWS config. */
-function childEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDCFHLSBENCH000000',
-    AWS_SECRET_ACCESS_KEY: 'cfhls-bench-not-a-secret',
-    AWS_CONFIG_FILE: '/nonexistent/cfhls-bench/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/cfhls-bench/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NODE_NO_WARNINGS: '1',
-  };
 }
 
 function runChild(bundle: string, eventFile: string): Promise<ChildTiming> {

@@ -120,3 +120,17 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function target(ok: boolean, what: string): string {
   return `${ok ? 'PASS' : 'MISS'} ${what}`;
 }
+
+/** A child environment with fake static credentials and no access to the user's AWS config. */
+export function childEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDCFHLSBENCH000000',
+    AWS_SECRET_ACCESS_KEY: 'cfhls-bench-not-a-secret',
+    AWS_CONFIG_FILE: '/nonexistent/cfhls-bench/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/cfhls-bench/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NODE_NO_WARNINGS: '1',
+  };
+}
