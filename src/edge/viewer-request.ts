@@ -16,13 +16,13 @@ const ORIGINAL = new Set<string>(SIGNED_URL_PARAMS);
 
 /**
  * Returns the query with every viewer-sent `<Param><suffix>` removed and, unless a credential param appears more
- * than once (ambiguous: which copy did CloudFront check?), each present credential appended as
- * `<Param><suffix>=<raw value>`. Every other byte of the query stays as it was.
+ * than once (ambiguous: which copy did CloudFront check?) or `copy` is false, each present credential appended
+ * as `<Param><suffix>=<raw value>`. Every other byte of the query stays as it was.
  *
  * @example suffixCredentials('Policy=eyJ~&Signature=a~b&Key-Pair-Id=K1')
  * // 'Policy=eyJ~&Signature=a~b&Key-Pair-Id=K1&Policy-PREFIX=eyJ~&Signature-PREFIX=a~b&Key-Pair-Id-PREFIX=K1'
  */
-export function suffixCredentials(query: string): string {
+export function suffixCredentials(query: string, copy = true): string {
   if (query === '') return query;
   const kept: string[] = [];
   const found = new Map<string, string>();
@@ -43,7 +43,7 @@ export function suffixCredentials(query: string): string {
     }
   }
   const copies: string[] = [];
-  if (!duplicated) {
+  if (copy && !duplicated) {
     for (const name of SIGNED_URL_PARAMS) {
       const value = found.get(name);
       if (value !== undefined && value !== '') copies.push(`${name}${CREDENTIAL_SUFFIX}=${value}`);
@@ -55,13 +55,6 @@ export function suffixCredentials(query: string): string {
 
 /** CloudFront's limit on the URI plus query string of a request (characters). */
 const MAX_URL_LENGTH = 8192;
-
-function withoutSuffixed(query: string): string {
-  return query
-    .split('&')
-    .filter((piece) => !SUFFIXED.has(piece.indexOf('=') === -1 ? piece : piece.slice(0, piece.indexOf('='))))
-    .join('&');
-}
 
 /**
  * Lambda@Edge viewer-request handler. Never throws: on any surprise the request goes on unchanged (CloudFront
@@ -76,7 +69,7 @@ export async function handler(event: CloudFrontRequestEvent): Promise<CloudFront
     } else {
       // The copies would push the URL past CloudFront's limit (the request would fail): send the playlist
       // unrewritten instead, without any viewer-sent suffixed params.
-      request.querystring = withoutSuffixed(request.querystring ?? '');
+      request.querystring = suffixCredentials(request.querystring ?? '', false);
       log('warn', 'viewer-request', 'credentials not copied: the URL would exceed CloudFront\'s length limit', {
         requestId: event.Records[0]?.cf.config.requestId,
         length: request.uri.length + 1 + query.length,
