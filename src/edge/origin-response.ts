@@ -200,7 +200,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     }
   }
 
-  const chunks = rewriteInChunks(text, { url, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts }, chunkChars);
+  const chunks = rewriteInChunks(text, { url, credentials, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts }, chunkChars);
   const first = chunks.next() as IteratorYieldResult<RewriteResult>;
   if (first.value.skipped) {
     log('warn', FN, `rewriter skipped the playlist (${first.value.skipped}); passed through`, ctx);

@@ -212,12 +212,13 @@ function makeContext(options: RewriteOptions): Context {
     stripNames.add(name + DEFAULT_CREDENTIAL_SUFFIX);
     if (suffix !== '') stripNames.add(name + suffix);
   }
+  const query = credentialQuery(credentials);
   const context: Context = {
     viewer,
     allowHosts,
-    credentials: credentialQuery(credentials),
+    credentials: query,
     // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
-    queryCredentials: ['?', credentialQuery(credentials)].join(''),
+    queryCredentials: ['?', query].join(''),
     stripNames,
     variables: new Map(),
     rewritten: 0,
