@@ -16,7 +16,8 @@ function tagKey(name: string): string {
   return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
 }
 
-const CUSTOM_TAGS: Tags = FUNCTIONS.flatMap((name) => [
+/** The short-form intrinsic tags, each read into its long form (`!GetAtt A.B` -> `{ 'Fn::GetAtt': ['A', 'B'] }`). */
+export const CFN_TAGS: Tags = FUNCTIONS.flatMap((name) => [
   { tag: `!${name}`, resolve: (s: string) => ({ [tagKey(name)]: name === 'GetAtt' ? splitGetAtt(s) : s }) },
   { tag: `!${name}`, collection: 'seq' as const, resolve: (s: { toJSON(): unknown }) => ({ [tagKey(name)]: s.toJSON() }) },
   { tag: `!${name}`, collection: 'map' as const, resolve: (m: { toJSON(): unknown }) => ({ [tagKey(name)]: m.toJSON() }) },
@@ -31,7 +32,7 @@ function splitGetAtt(s: string): string[] {
 export function parseTemplateText(text: string, file = 'template'): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(text, { customTags: CUSTOM_TAGS, prettyErrors: true, uniqueKeys: false });
+    doc = parse(text, { customTags: CFN_TAGS, prettyErrors: true, uniqueKeys: false });
   } catch (err) {
     throw new LocalEdgeConfigError(`${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
   }
