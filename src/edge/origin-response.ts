@@ -9,7 +9,8 @@ import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFro
 import { credentialKind, credentialQuery, policyExpiry, readCredentials } from '../rewriter/credentials.js';
 import { isPlaylist } from '../rewriter/index.js';
 import type { RewriteResult } from '../rewriter/index.js';
-import { encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
+import { CONTENT_CODINGS, encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
+import type { ContentCoding } from './body.js';
 import { COMPACT_DEFINE, COMPACT_HEADER, compactHeader, replaceCredentials } from './compact.js';
 import {
   CREDENTIAL_SUFFIX,
@@ -60,17 +61,23 @@ export function looksLikePlaylist(uri: string, contentType: string | undefined):
   return PLAYLIST_CONTENT_TYPES.has(type);
 }
 
-/** True when the viewer accepts gzip (CloudFront normalizes Accept-Encoding in origin events to e.g. `br,gzip`). */
-export function acceptsGzip(headers: CloudFrontHeaders): boolean {
+/**
+ * The best coding the viewer accepts (`br`, then `gzip`; RFC 9110 section 12.5.3: `q=0` refuses, `*` stands for
+ * any coding not named), or undefined for identity only. In origin events CloudFront passes the Accept-Encoding
+ * the playlist origin request policy forwards (normalized to e.g. `br,gzip` when it touches it at all).
+ */
+export function acceptedCoding(headers: CloudFrontHeaders): ContentCoding | undefined {
+  const q = new Map<string, number>();
   for (const { value } of headers['accept-encoding'] ?? []) {
     for (const part of value.split(',')) {
       const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      if (coding !== 'gzip' && coding !== '*') continue;
-      const q = params.find((p) => p.startsWith('q='));
-      if (q === undefined || Number(q.slice(2)) > 0) return true;
+      if (coding === '') continue;
+      const qv = params.find((p) => p.startsWith('q='));
+      const weight = qv === undefined ? 1 : Number(qv.slice(2));
+      q.set(coding, Number.isFinite(weight) ? weight : 0);
     }
   }
-  return false;
+  return CONTENT_CODINGS.find((c) => (q.get(c) ?? q.get('*') ?? 0) > 0);
 }
 
 /**
@@ -231,43 +238,42 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
   setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
 
+  // The body depends on Accept-Encoding whether or not it ends up encoded.
+  setHeader(response.headers, 'Vary', 'Accept-Encoding');
+
+  const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');
-  const gzipAccepted = acceptsGzip(request.headers);
-  const gzipHeaderBytes = headerBytes + generatedSize({
-    'content-encoding': [{ key: 'Content-Encoding', value: 'gzip' }],
-    vary: [{ key: 'Vary', value: 'Accept-Encoding' }],
-  }, '');
+  const encodedHeaderBytes = headerBytes + generatedSize({ 'content-encoding': [{ key: 'Content-Encoding', value: coding ?? '' }] }, '');
   const encoded = await encodeBody(bodyParts(), {
     text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
-    ...(gzipAccepted ? { gzipBase64: MAX_GENERATED_RESPONSE_BYTES - gzipHeaderBytes } : {}),
+    ...(coding !== undefined ? { encoded: { coding, base64: MAX_GENERATED_RESPONSE_BYTES - encodedHeaderBytes } } : {}),
   });
   const plainSize = headerBytes + encoded.plainBytes;
   const form = compact ? { form: 'compact', compacted: counts.compacted } : {};
+  const done = { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, plainSize, ...form };
 
   if (encoded.encoding === 'identity') {
     response.body = encoded.body;
     response.bodyEncoding = 'text';
-    log('info', FN, 'playlist rewritten', { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, bytes: plainSize, ...form });
+    log('info', FN, 'playlist rewritten', { ...done, encoding: 'identity' });
     return response;
   }
-  if (encoded.encoding === 'gzip') {
-    setHeader(response.headers, 'Content-Encoding', 'gzip');
-    setHeader(response.headers, 'Vary', 'Accept-Encoding');
+  if (encoded.encoding !== 'too-large') {
+    setHeader(response.headers, 'Content-Encoding', encoded.encoding);
     response.body = encoded.body;
     response.bodyEncoding = 'base64';
-    const gzSize = generatedSize(response.headers, response.body);
-    log('info', FN, 'rewritten playlist gzipped to fit the 1 MB generated-response limit', { ...ctx, plainSize, gzSize, ...form });
+    log('info', FN, 'playlist rewritten', { ...done, encoding: encoded.encoding, encodedSize: generatedSize(response.headers, response.body) });
     return response;
   }
   log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
     ...ctx,
     plainSize,
-    ...(encoded.gzipBytes !== undefined ? { gzipBytes: encoded.gzipBytes } : {}),
+    ...(encoded.coding !== undefined ? { coding: encoded.coding, encodedBytes: encoded.encodedBytes } : {}),
     limit: MAX_GENERATED_RESPONSE_BYTES,
-    gzipAccepted,
+    accepted: coding ?? 'identity',
     ...form,
     hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or make sure the '
-      + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be gzipped'
+      + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be compressed (br or gzip)'
       + (compact ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
   });
   return errorResponse(response, 502);

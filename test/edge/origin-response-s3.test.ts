@@ -10,7 +10,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { MASTER, expectCredentials, expectRewrittenMaster, mediaPlaylist, suffixedCreds, uriOf } from './playlists.js';
 
 const s3 = mockClient(S3Client);
@@ -93,8 +93,10 @@ describe('origin-response handler with an S3 origin', () => {
     s3.on(GetObjectCommand).resolves(object(MASTER));
     const response = await handler(loadEvent('origin-response/s3-playlist-200'));
     expect(response.status).toBe('200');
-    expect(response.bodyEncoding).toBe('text');
-    expectRewrittenMaster(response.body!, creds);
+    expect(response.bodyEncoding).toBe('base64');
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Accept-Encoding' }]);
+    expectRewrittenMaster(bodyText(response), creds);
     expect(response.headers['x-cfhls-rewrite']).toEqual([{ key: 'X-Cfhls-Rewrite', value: 'rewritten' }]);
     expectNoLeaks(response);
   });
@@ -106,9 +108,11 @@ describe('origin-response handler with an S3 origin', () => {
     const response = await handler(event);
     expect(response.headers['content-type']).toEqual([{ key: 'Content-Type', value: 'application/vnd.apple.mpegurl' }]);
     expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'private, max-age=2' }]);
-    for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges', 'content-encoding']) {
+    for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges']) {
       expect(response.headers[stale], stale).toBeUndefined();
     }
+    // The origin's Content-Encoding is gone; the one left describes the generated body.
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
     expect(response.headers['x-amz-request-id']).toBeDefined();
     expect(response.headers.server).toEqual([{ key: 'Server', value: 'AmazonS3' }]);
     expect(cf(event).request.headers.via).toEqual(via);
@@ -130,7 +134,7 @@ describe('origin-response handler with an S3 origin', () => {
     cf(event).response.headers['content-type'] = [{ key: 'Content-Type', value: 'binary/octet-stream' }];
     const response = await handler(event);
     expect(response.headers['content-type']?.[0]?.value).toBe('application/vnd.apple.mpegurl');
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('rewrites a playlist with a playlist content type whatever its URI', async () => {
@@ -140,7 +144,7 @@ describe('origin-response handler with an S3 origin', () => {
     cf(event).response.headers['content-type'] = [{ key: 'Content-Type', value: 'application/x-mpegURL; charset=utf-8' }];
     const response = await handler(event);
     expect(s3).toReceiveCommandWith(GetObjectCommand, { Key: 'movies/42/master' });
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('decodes the URI and prepends the origin path to build the key', async () => {
@@ -191,8 +195,20 @@ describe('origin-response handler with an S3 origin', () => {
     const event = loadEvent('origin-response/s3-playlist-200');
     cf(event).response.headers['content-encoding'] = [{ key: 'Content-Encoding', value: 'gzip' }];
     const response = await handler(event);
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
+    // Re-encoded for the viewer (Brotli), not the origin's gzip passed along.
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
+  });
+
+  it('answers identity text, still with Vary, to a viewer that accepts no coding', async () => {
+    s3.on(GetObjectCommand).resolves(object(MASTER));
+    const event = loadEvent('origin-response/s3-playlist-200');
+    cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'identity' }];
+    const response = await handler(event);
+    expect(response.bodyEncoding).toBe('text');
     expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Accept-Encoding' }]);
+    expectRewrittenMaster(response.body!, creds);
   });
 
   it('passes a 200 segment through untouched without fetching anything', async () => {
@@ -270,10 +286,12 @@ describe('origin-response handler with an S3 origin', () => {
     expectNoLeaks(response);
   });
 
-  it('gzips a rewritten playlist over 1 MB when the viewer accepts gzip', async () => {
+  it('gzips a rewritten playlist over 1 MB when the viewer accepts only gzip', async () => {
     const playlist = mediaPlaylist(3000);
     s3.on(GetObjectCommand).resolves(object(playlist));
-    const response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    const event = loadEvent('origin-response/s3-playlist-200');
+    cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
+    const response = await handler(event);
     expect(response.status).toBe('200');
     expect(response.bodyEncoding).toBe('base64');
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'gzip' }]);

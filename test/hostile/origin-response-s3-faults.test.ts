@@ -6,7 +6,7 @@ import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { readCredentials } from '../../src/rewriter/credentials.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 
 // Every kind of S3 failure behind the origin-response handler: the viewer gets the right status and a short
 // generic body, the logs get one line naming the cause, and neither carries a credential, a stack or AWS detail.
@@ -160,6 +160,6 @@ describe('origin-response handler when S3 fails', () => {
     expect((await handler(loadEvent(EVENT))).status).toBe('503');
     const response = await handler(loadEvent(EVENT));
     expect(response.status).toBe('200');
-    expect(response.body).toContain(`seg0.ts?Policy=${creds.Policy}`);
+    expect(bodyText(response)).toContain(`seg0.ts?Policy=${creds.Policy}`);
   });
 });
