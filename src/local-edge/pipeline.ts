@@ -16,6 +16,7 @@ import {
   eventConfig, fromCloudFrontHeaders, generatedBody, headerOf, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,
 } from './events.js';
 import type { LoadedFunction } from './events.js';
+import { compressLikeCloudFront } from './compression.js';
 import { serveFunctionUrl } from './function-url.js';
 import type { FunctionUrlRuntime } from './function-url.js';
 import { originHeaders } from './origin-headers.js';
@@ -165,6 +166,7 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
       const r = vres.result;
       response = { status: Number(r.status), headers: fromCloudFrontHeaders(r.headers as CloudFrontHeaders), body: generatedBody(r) ?? response.body };
     }
+    response = compressLikeCloudFront(behavior, req.headers['accept-encoding'], response);
     response.headers.push(['X-Cache', `${cacheState === 'Hit' ? 'Hit' : 'Miss'} from cloudfront`], ['Via', '1.1 local-edge (CloudFront)'], ['X-Amz-Cf-Pop', 'LOCAL'], ['X-Amz-Cf-Id', requestId]);
     return finish(applyRange(response, req.headers.range), cacheState);
   } catch (err) {

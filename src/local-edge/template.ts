@@ -79,6 +79,8 @@ export interface BehaviorModel {
   originRequestPolicy: OriginRequestPolicy | undefined;
   responseHeadersPolicy: ResponseHeadersPolicy | undefined;
   allowedMethods: string[];
+  /** `Compress: true`: CloudFront compresses what the cache policy allows (see compression.ts). */
+  compress: boolean;
 }
 
 export interface DistributionModel {
@@ -173,6 +175,7 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
       originRequestPolicy: policyRef(b.OriginRequestPolicyId, `${w}.OriginRequestPolicyId`, 'AWS::CloudFront::OriginRequestPolicy', MANAGED_ORIGIN_REQUEST_POLICIES, originRequestPolicyFromResource, false),
       responseHeadersPolicy: policyRef(b.ResponseHeadersPolicyId, `${w}.ResponseHeadersPolicyId`, 'AWS::CloudFront::ResponseHeadersPolicy', MANAGED_RESPONSE_HEADERS_POLICIES, responseHeadersPolicyFromResource, false),
       allowedMethods: ((b.AllowedMethods as unknown[] | undefined) ?? ['GET', 'HEAD']).map(String),
+      compress: b.Compress === true || b.Compress === 'true',
     };
   };
 
