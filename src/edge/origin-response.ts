@@ -23,6 +23,7 @@ import {
 } from './config.js';
 import { fetchFromCustomOrigin, fetchFromS3, headerValue, OriginFetchError } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
+import { playlistMaxAgeLimit } from './freshness.js';
 import { log } from './log.js';
 
 const FN = 'origin-response';
@@ -81,12 +82,18 @@ export function acceptedCoding(headers: CloudFrontHeaders): ContentCoding | unde
 }
 
 /**
- * max-age (seconds) for a rewritten playlist: the default, lowered by the origin's own max-age / no-cache and
- * by the policy's DateLessThan so a cached copy never outlives its credentials. Unknown expiry gives 0.
+ * max-age (seconds) for a rewritten playlist: `limit` (from the playlist, see freshness.ts; the default when
+ * unknown), lowered by the origin's own max-age / no-cache and by the policy's DateLessThan so a cached copy never
+ * outlives its credentials. Unknown expiry gives 0.
  */
-export function maxAgeSeconds(expiresAt: number | undefined, originCacheControl: string | undefined, nowMs = Date.now()): number {
+export function maxAgeSeconds(
+  expiresAt: number | undefined,
+  originCacheControl: string | undefined,
+  nowMs = Date.now(),
+  limit = DEFAULT_MAX_AGE_SECONDS,
+): number {
   if (expiresAt === undefined) return 0;
-  let age = Math.min(DEFAULT_MAX_AGE_SECONDS, Math.floor(expiresAt - nowMs / 1000));
+  let age = Math.min(limit, Math.floor(expiresAt - nowMs / 1000));
   const cc = (originCacheControl ?? '').toLowerCase();
   if (/(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,=])/.test(cc)) age = 0;
   const m = /(?:^|[\s,])max-age\s*=\s*"?(\d{1,10})/.exec(cc);
@@ -195,6 +202,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   // Chunked rewriting keeps memory bounded; it is exact only for playlists without EXT-X-DEFINE (checked before
   // the compact form adds its own, which no URI of the origin text refers to).
   const chunkChars = splittable(text) ? REWRITE_CHUNK_CHARS : Number.POSITIVE_INFINITY;
+  const maxAgeLimit = playlistMaxAgeLimit(text);
   const credentialText = credentialQuery(credentials);
   let compact = false;
   if ((headerValue(customHeaders, COMPACT_HEADER) ?? '').trim().toLowerCase() === COMPACT_DEFINE) {
@@ -232,7 +240,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
 
   const originCacheControl = headerValue(response.headers, 'cache-control');
   dropStaleHeaders(response.headers);
-  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl);
+  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl, Date.now(), maxAgeLimit);
   setHeader(response.headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
   // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);

@@ -128,6 +128,19 @@ describe('origin-response handler with an S3 origin', () => {
     expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=0');
   });
 
+  it('derives max-age from the playlist: half the target duration when live, long when finished, never past DateLessThan', async () => {
+    const live = '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:9\n#EXTINF:1.0,\nseg9.ts\n';
+    const cacheControl = async (body: string, at: string): Promise<string | undefined> => {
+      s3.on(GetObjectCommand).resolves(object(body));
+      vi.setSystemTime(new Date(at)); // DateLessThan is 2027-01-01T00:00:00Z
+      return (await handler(loadEvent('origin-response/s3-playlist-200'))).headers['cache-control']?.[0]?.value;
+    };
+    expect(await cacheControl(live, '2026-12-01T00:00:00Z')).toBe('private, max-age=0');
+    expect(await cacheControl(live.replace('TARGETDURATION:1', 'TARGETDURATION:6'), '2026-12-01T00:00:00Z')).toBe('private, max-age=3');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-01T00:00:00Z')).toBe('private, max-age=86400');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-31T23:00:00Z')).toBe('private, max-age=3600');
+  });
+
   it('rewrites a playlist served with another content type when the URI ends in .m3u8', async () => {
     s3.on(GetObjectCommand).resolves(object(MASTER));
     const event = loadEvent('origin-response/s3-playlist-200');
