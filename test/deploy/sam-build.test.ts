@@ -33,7 +33,7 @@ beforeAll(() => {
   installOutput = execFileSync('npm', SAM_NPM_INSTALL, { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }, 300_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe('sam build on a fresh clone', () => {
   it('installs production dependencies only, and prepare skips the build instead of failing', () => {
