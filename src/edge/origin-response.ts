@@ -246,8 +246,11 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
   setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
 
-  // The body depends on Accept-Encoding whether or not it ends up encoded.
-  setHeader(response.headers, 'Vary', 'Accept-Encoding');
+  // The body depends on Accept-Encoding whether or not it ends up encoded; the origin's own Vary (S3 sends
+  // `Origin, Access-Control-Request-*` once the bucket has CORS rules) still holds for the CORS headers.
+  const vary = (headerValue(response.headers, 'vary') ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (!vary.some((v) => v.toLowerCase() === 'accept-encoding' || v === '*')) vary.push('Accept-Encoding');
+  setHeader(response.headers, 'Vary', vary.join(', '));
 
   const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');

@@ -213,6 +213,14 @@ describe('origin-response handler with an S3 origin', () => {
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
   });
 
+  it('adds Accept-Encoding to the origin\'s own Vary instead of replacing it', async () => {
+    s3.on(GetObjectCommand).resolves(object(MASTER));
+    const event = loadEvent('origin-response/s3-playlist-200');
+    cf(event).response.headers['vary'] = [{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method' }];
+    const response = await handler(event);
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method, Accept-Encoding' }]);
+  });
+
   it('answers identity text, still with Vary, to a viewer that accepts no coding', async () => {
     s3.on(GetObjectCommand).resolves(object(MASTER));
     const event = loadEvent('origin-response/s3-playlist-200');
