@@ -7,16 +7,15 @@
  * the text. This is a single forward scan: each line and each attribute list is read once, no regexes that
  * can backtrack, so time is linear in the input.
  */
-import { InvalidOptionError, NotAPlaylistError } from '../errors.js';
+import { InvalidOptionError, NotAPlaylistError, UnsafePlaylistError } from '../errors.js';
 import {
   DEFAULT_CREDENTIAL_SUFFIX,
   SIGNED_URL_PARAMS,
   credentialKind,
   credentialQuery,
   readCredentials,
-  splitQuery,
 } from './credentials.js';
-import type { RewriteOptions, RewriteResult } from './types.js';
+import type { RewriteOptions, RewriteResult, WithheldReason } from './types.js';
 
 /**
  * Tags whose attribute lists hold URIs a player fetches, and the attribute names that hold them
@@ -106,6 +105,11 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   if (result.skipped === 'no-credentials') {
     throw new InvalidOptionError('the URL carries no complete custom-policy credentials (Policy, Signature, Key-Pair-Id)');
   }
+  if (result.refused === 'credential-variable') {
+    throw new UnsafePlaylistError(
+      'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM/IMPORT) and uses it outside the URIs that get credentials; a player would copy the viewer\'s credentials there',
+    );
+  }
   return result.text;
 }
 
@@ -114,7 +118,7 @@ export function rewritePlaylistDetailed(text: string, options: RewriteOptions): 
   const context = makeContext(options);
   // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
   const body = text.startsWith(BOM) ? text.slice(1) : text;
-  if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, skipped: context.skipped };
+  if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, withheld: {}, skipped: context.skipped };
 
   // Unchanged text is copied through in runs (body[copied, pos)); only rewritten lines become new strings. Lines
   // that cannot carry a URI (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and
@@ -146,9 +150,13 @@ export function rewritePlaylistDetailed(text: string, options: RewriteOptions): 
     }
     pos = nl + 1;
   }
-  if (copied === 0) return { text: body, rewritten: context.rewritten, untouched: context.untouched };
+  const counts = { rewritten: context.rewritten, untouched: context.untouched, withheld: context.withheld };
+  if (context.credentialVariables.size > 0 && credentialVariableEscapes(body, context)) {
+    return { text: '', ...counts, refused: 'credential-variable' };
+  }
+  if (copied === 0) return { text: body, ...counts };
   if (copied < length) out.push(body.slice(copied));
-  return { text: out.join(''), rewritten: context.rewritten, untouched: context.untouched };
+  return { text: out.join(''), ...counts };
 }
 
 /**
@@ -176,11 +184,22 @@ interface Context {
   queryCredentials: string;
   /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
   stripNames: ReadonlySet<string>;
-  variables: Map<string, string>;
+  /** stripNames in lower case: the QUERYPARAM/IMPORT names that would hand a player the viewer's credentials. */
+  credentialNamesLower: ReadonlySet<string>;
+  /** EXT-X-DEFINE NAME/VALUE variables; AMBIGUOUS marks a name players could read differently. */
+  variables: Map<string, string | typeof AMBIGUOUS>;
+  /** Names of variables a player fills from a credential query param (QUERYPARAM/IMPORT `Signature`, ...). */
+  credentialVariables: Set<string>;
+  /** References to credentialVariables inside URIs that got credentials (the only safe place for them). */
+  credentialedReferences: number;
   rewritten: number;
   untouched: number;
+  withheld: Partial<Record<WithheldReason, number>>;
   skipped?: RewriteResult['skipped'];
 }
+
+/** A variable whose value players could read differently: URIs that need its value get no credentials. */
+const AMBIGUOUS = Symbol('ambiguous variable');
 
 /** CloudFront's URL-safe base64 (`-`, `_`, `~`), key ids, and percent-encoding. Anchored, no nesting: linear. */
 const SAFE_CREDENTIAL = /^[A-Za-z0-9_~.%-]+$/;
@@ -203,8 +222,8 @@ function makeContext(options: RewriteOptions): Context {
   const kind = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v)) ? credentialKind(credentials) : 'none';
   const allowHosts = new Set<string>();
   for (const host of options.allowHosts ?? []) {
-    const h = host.trim().toLowerCase();
-    if (h !== '') allowHosts.add(h);
+    const h = normalizeAllowedHost(host);
+    if (h !== undefined) allowHosts.add(h);
   }
   const stripNames = new Set<string>();
   for (const name of SIGNED_URL_PARAMS) {
@@ -220,13 +239,38 @@ function makeContext(options: RewriteOptions): Context {
     // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
     queryCredentials: ['?', query].join(''),
     stripNames,
+    credentialNamesLower: new Set([...stripNames].map((n) => n.toLowerCase())),
     variables: new Map(),
+    credentialVariables: new Set(),
+    credentialedReferences: 0,
     rewritten: 0,
     untouched: 0,
+    withheld: {},
   };
   if (kind === 'canned') context.skipped = 'canned-policy';
   else if (kind === 'none') context.skipped = 'no-credentials';
   return context;
+}
+
+/**
+ * An allowHosts entry as URL.host compares it: lower-case, default port dropped (`video.example.com:443` ->
+ * `video.example.com`), any other port kept. An entry matches only its own port, so `video.example.com` does not
+ * let `https://video.example.com:8443/` have credentials. Empty entries are ignored; anything but `host[:port]`
+ * is an InvalidOptionError (a typo here must not silently widen or break the host rule).
+ */
+function normalizeAllowedHost(entry: string): string | undefined {
+  const trimmed = entry.trim();
+  if (trimmed === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${trimmed}`);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || trimmed.includes('/')) {
+    throw new InvalidOptionError(`allowHosts entry ${JSON.stringify(trimmed.slice(0, 100))} is not a host name with an optional port`);
+  }
+  return url.host;
 }
 
 /** The query of a URL exactly as written (no decoding), without `?` and fragment. */
@@ -256,13 +300,19 @@ function rewriteLine(line: string, ctx: Context): string {
   return rewriteUriLine(line, ctx);
 }
 
+/** Space and tab: the only characters every reader (WHATWG URL, hls.js, ffmpeg) trims from a URI line alike. */
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+
 /**
- * A URI line: keep surrounding whitespace exactly, rewrite the URI between. "Whitespace" is what players trim
- * (String.prototype.trim: also U+FEFF, U+00A0, U+2028, ...), so credentials land inside the URI they fetch.
+ * A URI line: keep surrounding spaces and tabs exactly, rewrite the URI between. Any other character a player
+ * trims (String.prototype.trim also removes U+00A0, U+FEFF, U+3000, U+2028, ...) is left in the judged URI,
+ * where it withholds the credentials: some readers trim it, others keep it as part of the path.
  */
 function rewriteUriLine(line: string, ctx: Context): string {
-  const start = line.length - line.trimStart().length;
-  const end = line.trimEnd().length;
+  let start = 0;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   if (start >= end) return line;
   return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
 }
@@ -273,6 +323,11 @@ interface Attribute {
   valueStart: number;
   valueEnd: number;
   quoted: boolean;
+  /**
+   * False when whitespace sits between `=` and the value or after a closing quote: tolerated by this parser,
+   * but hls.js then keeps the quotes as part of the value, so the URI it fetches differs from the one judged here.
+   */
+  strict: boolean;
 }
 
 /**
@@ -291,7 +346,8 @@ export function parseAttributeList(line: string, start: number): Attribute[] | u
     const name = line.slice(pos, eq).trim();
     if (name.includes(',')) return undefined;
     let valueStart = eq + 1;
-    while (valueStart < length && (line.charCodeAt(valueStart) === 0x20 || line.charCodeAt(valueStart) === 0x09)) valueStart++;
+    while (valueStart < length && isBlank(line.charCodeAt(valueStart))) valueStart++;
+    let strict = valueStart === eq + 1;
     let valueEnd: number;
     let next: number;
     let quoted = false;
@@ -301,23 +357,39 @@ export function parseAttributeList(line: string, start: number): Attribute[] | u
       quoted = true;
       valueEnd = close + 1;
       const comma = line.indexOf(',', valueEnd);
-      if (comma !== -1 && line.slice(valueEnd, comma).trim() !== '') return undefined;
+      const gap = comma === -1 ? line.slice(valueEnd) : line.slice(valueEnd, comma);
+      if (gap.trim() !== '') return undefined;
+      if (gap !== '') strict = false;
       next = comma === -1 ? length : comma + 1;
-      if (comma === -1 && line.slice(valueEnd).trim() !== '') return undefined;
     } else {
       const comma = line.indexOf(',', valueStart);
       valueEnd = comma === -1 ? length : comma;
       next = comma === -1 ? length : comma + 1;
     }
-    attributes.push({ name, valueStart, valueEnd, quoted });
+    attributes.push({ name, valueStart, valueEnd, quoted, strict });
     pos = next;
   }
   return attributes;
 }
 
+/**
+ * The first attribute name that occurs twice, compared case-insensitively (hls.js keeps the last of duplicates,
+ * other readers the first; some compare names without case), or undefined.
+ */
+function duplicateName(attributes: readonly Attribute[]): string | undefined {
+  const seen = new Set<string>();
+  for (const a of attributes) {
+    const key = a.name.toUpperCase();
+    if (seen.has(key)) return a.name;
+    seen.add(key);
+  }
+  return undefined;
+}
+
 function rewriteAttributeList(line: string, start: number, names: readonly string[], ctx: Context): string {
   const attributes = parseAttributeList(line, start);
   if (attributes === undefined) return line.slice(start);
+  const duplicated = duplicateName(attributes) !== undefined;
   let out = '';
   let pos = start;
   for (const a of attributes) {
@@ -325,27 +397,95 @@ function rewriteAttributeList(line: string, start: number, names: readonly strin
     if (!a.quoted || !names.includes(a.name)) continue;
     const uri = line.slice(a.valueStart + 1, a.valueEnd - 1);
     if (uri.trim() === '') continue;
+    if (duplicated) {
+      withhold('duplicate-attribute', ctx);
+      continue;
+    }
+    if (!a.strict) {
+      withhold('loose-attribute', ctx);
+      continue;
+    }
     out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx);
     pos = a.valueEnd - 1;
   }
   return out + line.slice(pos);
 }
 
+/** RFC 8216bis 4.2 VariableName, which is also what hls.js substitutes (`{$[a-zA-Z0-9-_]+}`). */
+const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
+
 /**
  * EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remembers NAME/VALUE variables, which come from the origin's playlist.
  * QUERYPARAM and IMPORT variables are left for the player to resolve: QUERYPARAM values come from the viewer's
- * URL, and copying viewer bytes into the playlist would let a viewer inject quotes, attributes or lines.
+ * URL, and copying viewer bytes into the playlist would let a viewer inject quotes, attributes or lines. A
+ * QUERYPARAM or IMPORT that names a credential param is remembered, so its uses can be checked (see
+ * {@link credentialVariableEscapes}). A definition players could read differently (duplicate or unquoted
+ * attributes, a redefinition: hls.js keeps the first, a map the last; a VALUE holding a reference, which hls.js
+ * substitutes at definition time) marks its name AMBIGUOUS.
  */
 function recordDefine(list: string, ctx: Context): void {
   const attributes = parseAttributeList(list, 0);
   if (attributes === undefined) return;
-  const get = (n: string): string | undefined => {
-    const a = attributes.find((x) => x.name === n && x.quoted);
-    return a === undefined ? undefined : list.slice(a.valueStart + 1, a.valueEnd - 1);
-  };
-  const name = get('NAME');
-  const value = get('VALUE');
-  if (name !== undefined && value !== undefined) ctx.variables.set(name, value);
+  for (const a of attributes) {
+    if ((a.name === 'QUERYPARAM' || a.name === 'IMPORT') && isCredentialName(valueOf(list, a), ctx)) {
+      ctx.credentialVariables.add(valueOf(list, a).trim());
+    }
+  }
+  const nameAttribute = attributes.find((x) => x.name === 'NAME');
+  const valueAttribute = attributes.find((x) => x.name === 'VALUE');
+  if (nameAttribute === undefined) return;
+  const name = valueOf(list, nameAttribute);
+  if (!VARIABLE_NAME.test(name)) return; // players never substitute it
+  const value = valueAttribute === undefined ? undefined : valueOf(list, valueAttribute);
+  const clear =
+    value !== undefined &&
+    nameAttribute.quoted && nameAttribute.strict && valueAttribute!.quoted && valueAttribute!.strict &&
+    duplicateName(attributes) === undefined &&
+    !ctx.variables.has(name) &&
+    !value.includes('{$');
+  ctx.variables.set(name, clear ? value : AMBIGUOUS);
+}
+
+/** An attribute's value without its quotes. */
+function valueOf(list: string, a: Attribute): string {
+  return a.quoted ? list.slice(a.valueStart + 1, a.valueEnd - 1) : list.slice(a.valueStart, a.valueEnd);
+}
+
+/**
+ * True for the name of a param that carries credentials in the playlist URL (`Signature`, `Policy-PREFIX`, ...),
+ * in any letter case: hls.js matches QUERYPARAM names exactly, other players may not.
+ */
+function isCredentialName(raw: string, ctx: Context): boolean {
+  return ctx.credentialNamesLower.has(raw.trim().toLowerCase());
+}
+
+/**
+ * True when a credential variable (see {@link isCredentialName}) is referenced anywhere but inside a URI that got
+ * credentials: in a foreign or withheld URI, another attribute, a DEFINE VALUE, even a comment (fail closed). A
+ * player would copy the viewer's own credentials there from the playlist URL. One linear scan of the body.
+ */
+function credentialVariableEscapes(body: string, ctx: Context): boolean {
+  let references = 0;
+  let pos = body.indexOf('{$');
+  while (pos !== -1) {
+    const close = body.indexOf('}', pos + 2);
+    if (close === -1) break;
+    const name = body.slice(pos + 2, close);
+    if (ctx.credentialVariables.has(name)) references++;
+    pos = body.indexOf('{$', pos + 2);
+  }
+  return references > ctx.credentialedReferences;
+}
+
+/** Counts references to credential variables in a URI that is getting credentials. */
+function countCredentialReferences(uri: string, ctx: Context): void {
+  let pos = uri.indexOf('{$');
+  while (pos !== -1) {
+    const close = uri.indexOf('}', pos + 2);
+    if (close === -1) return;
+    if (ctx.credentialVariables.has(uri.slice(pos + 2, close))) ctx.credentialedReferences++;
+    pos = uri.indexOf('{$', pos + 2);
+  }
 }
 
 /** How much of a URI, variables substituted, is enough to know its scheme and host. */
@@ -353,9 +493,9 @@ const PREFIX_LIMIT = 2048;
 
 /**
  * The first PREFIX_LIMIT characters of `uri` with `{$name}` references (RFC 8216bis 4.3) substituted, up to
- * the first reference this playlist does not define (IMPORT, QUERYPARAM) or an unclosed `{$`. Returns
- * undefined when such a reference comes before the host is fixed (`{$base}/seg.ts`). Bounded work per URI
- * however large or numerous the variables; the URI itself is written back unsubstituted, so the output never
+ * the first reference this playlist does not define clearly (IMPORT, QUERYPARAM, AMBIGUOUS) or an unclosed `{$`.
+ * Returns undefined when such a reference comes before the host is fixed (`{$base}/seg.ts`). Bounded work per
+ * URI however large or numerous the variables; the URI itself is written back unsubstituted, so the output never
  * grows by a variable's size. `complete` tells whether the prefix is the whole URI.
  */
 function substitutedPrefix(uri: string, ctx: Context): { prefix: string; complete: boolean } | undefined {
@@ -373,7 +513,7 @@ function substitutedPrefix(uri: string, ctx: Context): { prefix: string; complet
     out += uri.slice(pos, open);
     const close = uri.indexOf('}', open + 2);
     const value = close === -1 ? undefined : ctx.variables.get(uri.slice(open + 2, close));
-    if (value === undefined) return hostFixed(out) ? { prefix: out, complete: false } : undefined;
+    if (value === undefined || value === AMBIGUOUS) return hostFixed(out) ? { prefix: out, complete: false } : undefined;
     out += value.slice(0, PREFIX_LIMIT - out.length);
     pos = close + 1;
   }
@@ -382,41 +522,43 @@ function substitutedPrefix(uri: string, ctx: Context): { prefix: string; complet
 
 /**
  * True when nothing appended to `prefix` can change the host a player resolves it to: a root-relative path
- * (`/a` + anything stays on this host), a relative path that can no longer become an `http(s):` scheme, or an
- * absolute URL whose authority has ended.
+ * (`/a` + anything stays on this host), a relative path that can no longer become an `http(s):` scheme (any
+ * other scheme a player might see, `seg-:x`, is one no browser fetches over the network), or an absolute URL
+ * whose authority has ended.
  */
 function hostFixed(prefix: string): boolean {
-  if (prefix === '' || needsFullParse(prefix)) return false;
-  if (schemeOf(prefix) !== undefined || prefix.startsWith('//')) return hostEndsWithin(prefix);
+  if (prefix === '' || ambiguity(prefix) !== undefined) return false;
+  const kind = referenceKind(prefix);
+  if (kind === 'absolute' || kind === 'network-path') return hostEndsWithin(prefix);
+  if (kind !== 'relative') return false;
   if (prefix.startsWith('/')) return prefix.length >= 2;
   return !'https:'.startsWith(prefix.toLowerCase());
 }
 
-/** For a prefix: true when it is relative, or its authority is followed by a path, query or fragment. */
+/** For an absolute or network-path prefix: true when its authority is followed by a path, query or fragment. */
 function hostEndsWithin(prefix: string): boolean {
-  const scheme = schemeOf(prefix);
-  const rest = scheme === undefined ? prefix : prefix.slice(scheme.length + 1);
-  if (!rest.startsWith('//')) return scheme === undefined;
-  const after = rest.slice(2);
+  const after = prefix.slice(prefix.indexOf('//') + 2);
   return after.includes('/') || after.includes('?') || after.includes('#');
 }
 
 /** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
 function rewriteUri(uri: string, ctx: Context): string {
-  // Controls, spaces and backslashes: a browser's URL parser (WHATWG) strips or rewrites them, and may then
-  // read another host than RFC 3986 does ("/\evil.example/", "h\ttps://..."). Such URIs never get credentials.
-  if (needsFullParse(uri)) return untouched(uri, ctx);
+  const literalProblem = ambiguity(uri);
+  if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
   let probe = uri;
   let complete = true;
   const hasVariables = uri.includes('{$');
   if (hasVariables) {
     const sub = substitutedPrefix(uri, ctx);
-    if (sub === undefined || needsFullParse(sub.prefix)) return untouched(uri, ctx);
+    if (sub === undefined) return withhold('ambiguous-variable', ctx, uri);
+    const problem = ambiguity(sub.prefix);
+    if (problem !== undefined) return withhold(problem, ctx, uri);
     probe = sub.prefix;
     complete = sub.complete;
   }
   if (!qualifies(probe, complete, ctx)) return untouched(uri, ctx);
   ctx.rewritten++;
+  if (hasVariables && ctx.credentialVariables.size > 0) countCredentialReferences(uri, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
   return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx);
@@ -425,6 +567,12 @@ function rewriteUri(uri: string, ctx: Context): string {
 function untouched(uri: string, ctx: Context): string {
   ctx.untouched++;
   return uri;
+}
+
+/** Leaves a URI without credentials because readers could disagree on it, and counts why. */
+function withhold(reason: WithheldReason, ctx: Context, uri = ''): string {
+  ctx.withheld[reason] = (ctx.withheld[reason] ?? 0) + 1;
+  return untouched(uri, ctx);
 }
 
 const CREDENTIAL_IN_VALUE = /(?:^|[?&])(?:Policy|Signature|Key-Pair-Id|Hash-Algorithm|Expires)(?:-PREFIX)?=/;
@@ -438,32 +586,72 @@ function substituteCredentialVariables(uri: string, ctx: Context): string {
     const close = uri.indexOf('}', open + 2);
     if (close === -1) break;
     const value = ctx.variables.get(uri.slice(open + 2, close));
-    const inline = value !== undefined && value.length <= PREFIX_LIMIT && CREDENTIAL_IN_VALUE.test(value);
+    const inline = typeof value === 'string' && value.length <= PREFIX_LIMIT && CREDENTIAL_IN_VALUE.test(value);
     out += inline ? uri.slice(pos, open) + value : uri.slice(pos, close + 1);
     pos = close + 1;
   }
   return out + uri.slice(pos);
 }
 
-/** C0 controls, space, DEL or a backslash anywhere: characters WHATWG URL parsing strips or treats as "/". */
-function needsFullParse(uri: string): boolean {
+/**
+ * Characters some reader trims, strips or rewrites while another keeps them: C0 controls, space, DEL and `\`
+ * (WHATWG URL strips tab/CR/LF anywhere, C0 and space at the ends, reads `\` as `/`), and every character of
+ * JavaScript's `\s` (what String.prototype.trim removes in hls.js and url-toolkit: U+00A0, U+FEFF, U+2028,
+ * U+3000, ...). Character class only: linear.
+ */
+const UNSTABLE_CHARACTER = /[\s\x00-\x1f\x7f\\]/;
+
+/** Why readers could disagree on where `uri` points, or undefined when they cannot. */
+function ambiguity(uri: string): WithheldReason | undefined {
+  if (UNSTABLE_CHARACTER.test(uri)) return 'whitespace-or-control';
+  const kind = referenceKind(uri);
+  if (kind === 'scheme-like') return 'scheme-like-prefix';
+  if (kind === 'extra-slashes') return 'extra-slashes';
+  return undefined;
+}
+
+/**
+ * How a reference starts (RFC 3986 4.1), read strictly enough that WHATWG URL, url-toolkit (hls.js) and ffmpeg
+ * agree:
+ * - `relative`: no `:` before the first `/`, `?` or `#`, and not `//`;
+ * - `network-path`: `//host...` (not `///`);
+ * - `absolute`: `http:` or `https:` (any case) followed by exactly `//` and a host;
+ * - `other-scheme`: a valid RFC 3986 scheme that is not http(s) (`skd:`, `data:`): never credentialed;
+ * - `scheme-like`: anything else with a `:` first (`https:evil/x`, `https:/evil/x`, `1a://x`, `+http://x`):
+ *   url-toolkit treats `[A-Za-z0-9+.-]+:` as a scheme and passes the URI through unresolved, so the browser
+ *   resolves it against the page, not the playlist;
+ * - `extra-slashes`: `///host` or `https:///host`, a host to WHATWG and a path to RFC 3986 readers.
+ */
+function referenceKind(uri: string): 'relative' | 'network-path' | 'absolute' | 'other-scheme' | 'scheme-like' | 'extra-slashes' {
+  let colon = -1;
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
-    if (c <= 0x20 || c === 0x5c || c === 0x7f) return true;
+    if (c === 0x3a /* : */) {
+      colon = i;
+      break;
+    }
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */) break;
   }
-  return false;
+  if (colon === -1) {
+    if (!uri.startsWith('//')) return 'relative';
+    return uri.charCodeAt(2) === 0x2f ? 'extra-slashes' : 'network-path';
+  }
+  const scheme = uri.slice(0, colon).toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return /^[a-z][a-z0-9+.-]*$/.test(scheme) ? 'other-scheme' : 'scheme-like';
+  if (!uri.startsWith('//', colon + 1)) return 'scheme-like';
+  return uri.charCodeAt(colon + 3) === 0x2f ? 'extra-slashes' : 'absolute';
 }
 
 /**
  * A URI gets credentials only when it resolves to the viewer's own host or an allowed host: credentials are
  * bearer tokens. Relative and root-relative references resolve to the playlist's host (RFC 3986 5.2).
  * Non-HTTP schemes (`skd:`, `data:`, ...) never qualify. `complete` is false when `uri` is only a prefix of
- * the real URI: then its authority must end within the prefix.
+ * the real URI: then its authority must end within the prefix. Callers have ruled out {@link ambiguity}.
  */
 function qualifies(uri: string, complete: boolean, ctx: Context): boolean {
-  const scheme = schemeOf(uri);
-  if (scheme === undefined && !uri.startsWith('//')) return true;
-  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return false;
+  const kind = referenceKind(uri);
+  if (kind === 'relative') return true;
+  if (kind !== 'absolute' && kind !== 'network-path') return false;
   if (!complete && !hostEndsWithin(uri)) return false;
   let resolved: URL;
   try {
@@ -475,21 +663,8 @@ function qualifies(uri: string, complete: boolean, ctx: Context): boolean {
   // Never send credentials in clear text when the viewer uses TLS.
   if (resolved.protocol === 'http:' && ctx.viewer.protocol === 'https:') return false;
   if (resolved.username !== '' || resolved.password !== '') return false;
-  if (resolved.host === ctx.viewer.host) return true;
-  return ctx.allowHosts.has(resolved.host) || ctx.allowHosts.has(resolved.hostname);
-}
-
-/** RFC 3986 3.1 scheme, lower-cased, or undefined for a relative reference. */
-function schemeOf(uri: string): string | undefined {
-  const first = uri.charCodeAt(0);
-  if (!((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) return undefined;
-  for (let i = 1; i < uri.length; i++) {
-    const c = uri.charCodeAt(i);
-    if (c === 0x3a /* : */) return uri.slice(0, i).toLowerCase();
-    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
-    if (!ok) return undefined;
-  }
-  return undefined;
+  // URL.host drops the scheme's default port, so `host` and `host:443` (https) are one host; other ports are not.
+  return resolved.host === ctx.viewer.host || ctx.allowHosts.has(resolved.host);
 }
 
 /**

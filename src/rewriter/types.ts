@@ -18,6 +18,35 @@ export interface RewriteOptions {
 /** Why a playlist was returned without credentials. */
 export type SkipReason = 'canned-policy' | 'no-credentials';
 
+/**
+ * Why a same-host-looking URI got no credentials: the players this project supports could read it differently,
+ * so it fails closed.
+ * - `whitespace-or-control`: a character some reader trims, strips or rewrites (Unicode White_Space, C0, DEL, `\`).
+ * - `scheme-like-prefix`: a `:` before the first `/`, `?` or `#` that is not `http(s)://host` (hls.js passes
+ *   `https:evil/x`, `1a://x` through unresolved and the browser resolves them against the page).
+ * - `extra-slashes`: `///host` or `https:///host`, read as a host by some resolvers and a path by others.
+ * - `duplicate-attribute`: the tag repeats an attribute (hls.js keeps the last, others the first).
+ * - `loose-attribute`: whitespace between `=` and the quoted value, or after its closing quote (hls.js then
+ *   reads the quotes as part of the value).
+ * - `ambiguous-variable`: a `{$name}` whose value players could read differently (redefined, duplicated or
+ *   unquoted EXT-X-DEFINE attributes, a VALUE that itself holds a reference).
+ */
+export type WithheldReason =
+  | 'whitespace-or-control'
+  | 'scheme-like-prefix'
+  | 'extra-slashes'
+  | 'duplicate-attribute'
+  | 'loose-attribute'
+  | 'ambiguous-variable';
+
+/**
+ * Why a playlist must not be served at all (see {@link RewriteResult.refused}).
+ * - `credential-variable`: EXT-X-DEFINE QUERYPARAM or IMPORT names a credential param (`Signature`, ...) and the
+ *   variable is used somewhere other than a URI that gets credentials anyway: a player would copy the viewer's
+ *   credentials there.
+ */
+export type RefusalReason = 'credential-variable';
+
 /** Result of {@link rewritePlaylistDetailed}. */
 export interface RewriteResult {
   /** The playlist text (rewritten, or the input less any BOM when skipped). */
@@ -28,4 +57,8 @@ export interface RewriteResult {
   untouched: number;
   /** Set when nothing could be propagated. */
   skipped?: SkipReason;
+  /** URIs that looked same-host but got no credentials because readers could disagree, by reason (also counted in `untouched`). */
+  withheld: Partial<Record<WithheldReason, number>>;
+  /** Set when the playlist must not be served to this viewer; `text` is then empty. */
+  refused?: RefusalReason;
 }

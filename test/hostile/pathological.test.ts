@@ -44,10 +44,16 @@ describe('the rewriter on pathological input', () => {
   it('handles 100k commas in an attribute list under its budget', () => {
     const bare = `#EXTM3U\n#EXT-X-MEDIA:${','.repeat(100_000)}URI="a.m3u8"\n`;
     expect(underBudget('100k bare commas', 2_000, bare).text).toBe(bare);
-    const attrs = `#EXTM3U\n#EXT-X-MEDIA:${'A=1,'.repeat(100_000)}URI="a.m3u8"\n`;
-    const out = underBudget('100k A=1, attributes', 2_000, attrs);
+    const distinct = Array.from({ length: 100_000 }, (_, i) => `A${i}=1,`).join('');
+    const attrs = `#EXTM3U\n#EXT-X-MEDIA:${distinct}URI="a.m3u8"\n`;
+    const out = underBudget('100k distinct A<i>=1, attributes', 2_000, attrs);
     expect(out.rewritten).toBe(1);
     expect(nonUriBytesProblem(attrs, out.text)).toBeUndefined();
+    // The same attribute 100k times: players disagree on which copy counts, so the URI gets no credentials.
+    const repeated = `#EXTM3U\n#EXT-X-MEDIA:${'A=1,'.repeat(100_000)}URI="a.m3u8"\n`;
+    const withheld = underBudget('100k repeated A=1, attributes', 2_000, repeated);
+    expect(withheld.text).toBe(repeated);
+    expect(withheld.withheld['duplicate-attribute']).toBe(1);
   });
 
   it('handles deeply repeated {$var} references, unclosed references and unknown names under its budget', () => {
