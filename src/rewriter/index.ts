@@ -1,6 +1,6 @@
 /** The lossless HLS playlist rewriter: pure, knows nothing about Lambda. */
 export { rewritePlaylist, rewritePlaylistDetailed, isPlaylist, assertPlaylist } from './rewrite.js';
-export type { RewriteOptions, RewriteResult, SkipReason, WithheldReason, RefusalReason } from './types.js';
+export type { RewriteOptions, RewriteResult, RewriteLimits, SkipReason, WithheldReason, RefusalReason } from './types.js';
 export {
   CREDENTIAL_PARAMS,
   SIGNED_URL_PARAMS,

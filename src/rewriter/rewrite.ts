@@ -15,7 +15,7 @@ import {
   credentialQuery,
   readCredentials,
 } from './credentials.js';
-import type { RewriteOptions, RewriteResult, WithheldReason } from './types.js';
+import type { RefusalReason, RewriteOptions, RewriteResult, WithheldReason } from './types.js';
 
 /**
  * Tags whose attribute lists hold URIs a player fetches, and the attribute names that hold them
@@ -105,6 +105,9 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   if (result.skipped === 'no-credentials') {
     throw new InvalidOptionError('the URL carries no complete custom-policy credentials (Policy, Signature, Key-Pair-Id)');
   }
+  if (result.refused !== undefined && result.refused !== 'credential-variable') {
+    throw new UnsafePlaylistError(`the playlist is past a limit set for hostile input (${result.refused})`);
+  }
   if (result.refused === 'credential-variable') {
     throw new UnsafePlaylistError(
       'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM/IMPORT) and uses it outside the URIs that get credentials; a player would copy the viewer\'s credentials there',
@@ -127,12 +130,19 @@ export function rewritePlaylistDetailed(text: string, options: RewriteOptions): 
   let copied = 0;
   let pos = 0;
   const length = body.length;
+  const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
+  // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
+  const maxRewritten = Math.floor((maxOutputChars - length) / context.queryCredentials.length);
   while (pos < length) {
     let nl = body.indexOf('\n', pos);
     if (nl === -1) nl = length;
     // Each line keeps its own terminator (LF, CRLF or none at end of file): it is never part of the rewrite.
     let end = nl;
     if (end > pos && body.charCodeAt(end - 1) === 0x0d) end--;
+    const read = end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos));
+    if (read && end - pos > maxLineChars) return refusal('line-too-long', context);
+    if (context.rewritten > maxRewritten) return refusal('output-too-large', context);
+    if (context.refused !== undefined) return refusal(context.refused, context);
     if (end > pos && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
       // Fast path for the common segment line ("seg123.ts", "v1/index.m3u8"): a relative reference with nothing
       // to parse, so the credentials go straight after it. Same result as rewriteLine, without the copies.
@@ -150,13 +160,18 @@ export function rewritePlaylistDetailed(text: string, options: RewriteOptions): 
     }
     pos = nl + 1;
   }
+  if (context.rewritten > maxRewritten) return refusal('output-too-large', context);
+  if (context.refused !== undefined) return refusal(context.refused, context);
   const counts = { rewritten: context.rewritten, untouched: context.untouched, withheld: context.withheld };
-  if (context.credentialVariables.size > 0 && credentialVariableEscapes(body, context)) {
-    return { text: '', ...counts, refused: 'credential-variable' };
-  }
+  if (context.credentialVariables.size > 0 && credentialVariableEscapes(body, context)) return refusal('credential-variable', context);
   if (copied === 0) return { text: body, ...counts };
   if (copied < length) out.push(body.slice(copied));
   return { text: out.join(''), ...counts };
+}
+
+/** The result for a playlist that must not be served: no text at all, so no caller can send part of it. */
+function refusal(reason: RefusalReason, ctx: Context): RewriteResult {
+  return { text: '', rewritten: ctx.rewritten, untouched: ctx.untouched, withheld: ctx.withheld, refused: reason };
 }
 
 /**
@@ -196,6 +211,10 @@ interface Context {
   untouched: number;
   withheld: Partial<Record<WithheldReason, number>>;
   skipped?: RewriteResult['skipped'];
+  /** Most attributes a tag may have (RewriteLimits.maxAttributes). */
+  maxAttributes: number;
+  /** Set by a line past a limit: the scan stops at the next line. */
+  refused?: RefusalReason;
 }
 
 /** A variable whose value players could read differently: URIs that need its value get no credentials. */
@@ -246,6 +265,7 @@ function makeContext(options: RewriteOptions): Context {
     rewritten: 0,
     untouched: 0,
     withheld: {},
+    maxAttributes: options.limits?.maxAttributes ?? Infinity,
   };
   if (kind === 'canned') context.skipped = 'canned-policy';
   else if (kind === 'none') context.skipped = 'no-credentials';
@@ -389,6 +409,10 @@ function duplicateName(attributes: readonly Attribute[]): string | undefined {
 function rewriteAttributeList(line: string, start: number, names: readonly string[], ctx: Context): string {
   const attributes = parseAttributeList(line, start);
   if (attributes === undefined) return line.slice(start);
+  if (attributes.length > ctx.maxAttributes) {
+    ctx.refused = 'too-many-attributes';
+    return line.slice(start);
+  }
   const duplicated = duplicateName(attributes) !== undefined;
   let out = '';
   let pos = start;
@@ -426,6 +450,10 @@ const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
 function recordDefine(list: string, ctx: Context): void {
   const attributes = parseAttributeList(list, 0);
   if (attributes === undefined) return;
+  if (attributes.length > ctx.maxAttributes) {
+    ctx.refused = 'too-many-attributes';
+    return;
+  }
   for (const a of attributes) {
     if ((a.name === 'QUERYPARAM' || a.name === 'IMPORT') && isCredentialName(valueOf(list, a), ctx)) {
       ctx.credentialVariables.add(valueOf(list, a).trim());

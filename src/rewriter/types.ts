@@ -13,6 +13,22 @@ export interface RewriteOptions {
   credentials?: Credentials;
   /** Suffix of the credential params in `url`'s query: `''` (default) for a signed URL, `-PREFIX` at the edge. */
   credentialSuffix?: string;
+  /** Bounds on hostile input; a playlist past one is refused (see {@link RefusalReason}). Default: none. */
+  limits?: RewriteLimits;
+}
+
+/**
+ * Bounds that keep the worst accepted playlist within a function's time and memory (the edge sets them; see
+ * src/edge/config.ts for the values and the measurements behind them). Each is checked as the scan goes, so a
+ * playlist past a bound costs no more than the part read before it.
+ */
+export interface RewriteLimits {
+  /** Longest URI line or `#EXT-X-` tag line, in characters (comments and other tags are not read). */
+  maxLineChars?: number;
+  /** Most attributes in one URI-carrying or EXT-X-DEFINE tag. */
+  maxAttributes?: number;
+  /** Largest rewritten text, in characters (input plus the credentials added). */
+  maxOutputChars?: number;
 }
 
 /** Why a playlist was returned without credentials. */
@@ -44,8 +60,9 @@ export type WithheldReason =
  * - `credential-variable`: EXT-X-DEFINE QUERYPARAM or IMPORT names a credential param (`Signature`, ...) and the
  *   variable is used somewhere other than a URI that gets credentials anyway: a player would copy the viewer's
  *   credentials there.
+ * - `line-too-long`, `too-many-attributes`, `output-too-large`: past one of {@link RewriteLimits}.
  */
-export type RefusalReason = 'credential-variable';
+export type RefusalReason = 'credential-variable' | 'line-too-long' | 'too-many-attributes' | 'output-too-large';
 
 /** Result of {@link rewritePlaylistDetailed}. */
 export interface RewriteResult {

@@ -117,3 +117,37 @@ describe('the rewriter runs in linear time', () => {
     });
   }
 });
+
+describe('the rewriter with limits for hostile input', () => {
+  const limits = { maxLineChars: 1_000, maxAttributes: 10, maxOutputChars: 100_000 };
+  const limited = (text: string) => rewritePlaylistDetailed(text, { url: VIEWER_URL, limits });
+
+  it('refuses a URI line or an #EXT-X- tag line past maxLineChars, and reads past long comments and #EXTINF titles', () => {
+    expect(limited(`#EXTM3U\n${'a'.repeat(1_001)}\n`)).toMatchObject({ refused: 'line-too-long', text: '' });
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:URI="${'a'.repeat(1_000)}"\n`).refused).toBe('line-too-long');
+    const ok = limited(`#EXTM3U\n# ${'c'.repeat(5_000)}\n#EXTINF:4,${'t'.repeat(5_000)}\n${'a'.repeat(1_000)}\n`);
+    expect(ok.refused).toBeUndefined();
+    expect(ok.rewritten).toBe(1);
+  });
+
+  it('refuses a URI-carrying or EXT-X-DEFINE tag with more than maxAttributes attributes', () => {
+    const attrs = (n: number) => Array.from({ length: n }, (_, i) => `A${i}=1`).join(',');
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:${attrs(10)},URI="a.mp4"\n`).refused).toBe('too-many-attributes');
+    expect(limited(`#EXTM3U\n#EXT-X-DEFINE:${attrs(11)}\n`).refused).toBe('too-many-attributes');
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:${attrs(9)},URI="a.mp4"\n`).refused).toBeUndefined();
+  });
+
+  it('stops at maxOutputChars: 16 MB of one-byte URI lines is refused after about the limit, not after 8M credentials', () => {
+    const text = `#EXTM3U\n${'a\n'.repeat(8 * MB)}`;
+    const { ms, value } = timed(() => rewritePlaylistDetailed(text, { url: VIEWER_URL, limits: { maxOutputChars: 20 * MB } }));
+    console.log(`16 MB of one-byte URI lines with a 20 MB output limit: refused after ${value.rewritten} URIs in ${ms.toFixed(0)} ms`);
+    expect(value.refused).toBe('output-too-large');
+    expect(value.text).toBe('');
+    expect(value.rewritten).toBeLessThan(8 * MB);
+    expect(text.length + value.rewritten * (CREDS.length + 1)).toBeGreaterThan(20 * MB);
+  });
+
+  it('refuses a playlist whose text alone is past maxOutputChars before reading it', () => {
+    expect(limited(`#EXTM3U\n${'#x\n'.repeat(40_000)}`).refused).toBe('output-too-large');
+  });
+});
