@@ -15,33 +15,9 @@ import {
   credentialQuery,
   readCredentials,
 } from './credentials.js';
+import { BOM, DEFINE_TAG, PREFETCH_TAG, URI_ATTRIBUTES, attributeValue, isBlank, parseAttributeList } from '../hls/index.js';
+import type { Attribute, UriKind } from '../hls/index.js';
 import type { RefusalReason, RewriteOptions, RewriteResult, WithheldReason } from './types.js';
-
-/**
- * Tags whose attribute lists hold URIs a player fetches, and the attribute names that hold them
- * (RFC 8216bis 4.4.4.4, 4.4.4.5, 4.4.4.9, 4.4.5.1, 4.4.5.2, 4.4.5.3, 4.4.6.1-4.4.6.5, 4.4.6.6, and the
- * HLS interstitials attributes of EXT-X-DATERANGE). The lookup is by exact attribute name, so `URI` never
- * matches inside `SERVER-URI` or `X-ASSET-URI`.
- */
-const URI_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['EXT-X-MEDIA', ['URI']],
-  ['EXT-X-I-FRAME-STREAM-INF', ['URI']],
-  ['EXT-X-IMAGE-STREAM-INF', ['URI']],
-  ['EXT-X-KEY', ['URI']],
-  ['EXT-X-SESSION-KEY', ['URI']],
-  ['EXT-X-MAP', ['URI']],
-  ['EXT-X-SESSION-DATA', ['URI']],
-  ['EXT-X-PART', ['URI']],
-  ['EXT-X-PRELOAD-HINT', ['URI']],
-  ['EXT-X-RENDITION-REPORT', ['URI']],
-  ['EXT-X-CONTENT-STEERING', ['SERVER-URI']],
-  ['EXT-X-DATERANGE', ['X-ASSET-URI', 'X-ASSET-LIST', 'X-URI']],
-]);
-
-/** Legacy low-latency tag whose whole value is a URI: `#EXT-X-PREFETCH:<uri>`. */
-const PREFETCH = 'EXT-X-PREFETCH';
-const DEFINE = 'EXT-X-DEFINE';
-const BOM = '\uFEFF';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
@@ -311,17 +287,14 @@ function rewriteLine(line: string, ctx: Context): string {
     const colon = line.indexOf(':', start);
     if (colon === -1) return line;
     const tag = line.slice(start + 1, colon);
-    const names = URI_ATTRIBUTES.get(tag);
-    if (names !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, names, ctx);
-    if (tag === PREFETCH) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
-    if (tag === DEFINE) recordDefine(line.slice(colon + 1), ctx);
+    const kinds = URI_ATTRIBUTES.get(tag);
+    if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
+    if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
+    if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
     return line;
   }
   return rewriteUriLine(line, ctx);
 }
-
-/** Space and tab: the only characters every reader (WHATWG URL, hls.js, ffmpeg) trims from a URI line alike. */
-const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 
 /**
  * A URI line: keep surrounding spaces and tabs exactly, rewrite the URI between. Any other character a player
@@ -335,61 +308,6 @@ function rewriteUriLine(line: string, ctx: Context): string {
   while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   if (start >= end) return line;
   return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
-}
-
-/** One `NAME=value` of an attribute list (RFC 8216 4.2), as offsets into the line. */
-interface Attribute {
-  name: string;
-  valueStart: number;
-  valueEnd: number;
-  quoted: boolean;
-  /**
-   * False when whitespace sits between `=` and the value or after a closing quote: tolerated by this parser,
-   * but hls.js then keeps the quotes as part of the value, so the URI it fetches differs from the one judged here.
-   */
-  strict: boolean;
-}
-
-/**
- * Parses an attribute list from `start` per RFC 8216 4.2: comma-separated `AttributeName=AttributeValue`,
- * where a quoted-string may itself contain commas. Whitespace around names is tolerated (as players do).
- * Returns undefined for a list it cannot read to the end (an unterminated quote, a piece without `=`), so the
- * caller leaves the line exactly as it was. Linear: every character is visited once.
- */
-export function parseAttributeList(line: string, start: number): Attribute[] | undefined {
-  const attributes: Attribute[] = [];
-  let pos = start;
-  const length = line.length;
-  while (pos < length) {
-    const eq = line.indexOf('=', pos);
-    if (eq === -1) return line.slice(pos).trim() === '' ? attributes : undefined;
-    const name = line.slice(pos, eq).trim();
-    if (name.includes(',')) return undefined;
-    let valueStart = eq + 1;
-    while (valueStart < length && isBlank(line.charCodeAt(valueStart))) valueStart++;
-    let strict = valueStart === eq + 1;
-    let valueEnd: number;
-    let next: number;
-    let quoted = false;
-    if (line.charCodeAt(valueStart) === 0x22 /* " */) {
-      const close = line.indexOf('"', valueStart + 1);
-      if (close === -1) return undefined;
-      quoted = true;
-      valueEnd = close + 1;
-      const comma = line.indexOf(',', valueEnd);
-      const gap = comma === -1 ? line.slice(valueEnd) : line.slice(valueEnd, comma);
-      if (gap.trim() !== '') return undefined;
-      if (gap !== '') strict = false;
-      next = comma === -1 ? length : comma + 1;
-    } else {
-      const comma = line.indexOf(',', valueStart);
-      valueEnd = comma === -1 ? length : comma;
-      next = comma === -1 ? length : comma + 1;
-    }
-    attributes.push({ name, valueStart, valueEnd, quoted, strict });
-    pos = next;
-  }
-  return attributes;
 }
 
 /**
@@ -406,7 +324,7 @@ function duplicateName(attributes: readonly Attribute[]): string | undefined {
   return undefined;
 }
 
-function rewriteAttributeList(line: string, start: number, names: readonly string[], ctx: Context): string {
+function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
   const attributes = parseAttributeList(line, start);
   if (attributes === undefined) return line.slice(start);
   if (attributes.length > ctx.maxAttributes) {
@@ -418,7 +336,7 @@ function rewriteAttributeList(line: string, start: number, names: readonly strin
   let pos = start;
   for (const a of attributes) {
     // Only quoted-string values hold URIs (RFC 8216 4.4); anything else is left as written.
-    if (!a.quoted || !names.includes(a.name)) continue;
+    if (!a.quoted || !kinds.has(a.name)) continue;
     const uri = line.slice(a.valueStart + 1, a.valueEnd - 1);
     if (uri.trim() === '') continue;
     if (duplicated) {
@@ -455,16 +373,16 @@ function recordDefine(list: string, ctx: Context): void {
     return;
   }
   for (const a of attributes) {
-    if ((a.name === 'QUERYPARAM' || a.name === 'IMPORT') && isCredentialName(valueOf(list, a), ctx)) {
-      ctx.credentialVariables.add(valueOf(list, a).trim());
+    if ((a.name === 'QUERYPARAM' || a.name === 'IMPORT') && isCredentialName(attributeValue(list, a), ctx)) {
+      ctx.credentialVariables.add(attributeValue(list, a).trim());
     }
   }
   const nameAttribute = attributes.find((x) => x.name === 'NAME');
   const valueAttribute = attributes.find((x) => x.name === 'VALUE');
   if (nameAttribute === undefined) return;
-  const name = valueOf(list, nameAttribute);
+  const name = attributeValue(list, nameAttribute);
   if (!VARIABLE_NAME.test(name)) return; // players never substitute it
-  const value = valueAttribute === undefined ? undefined : valueOf(list, valueAttribute);
+  const value = valueAttribute === undefined ? undefined : attributeValue(list, valueAttribute);
   const clear =
     value !== undefined &&
     nameAttribute.quoted && nameAttribute.strict && valueAttribute!.quoted && valueAttribute!.strict &&
@@ -472,11 +390,6 @@ function recordDefine(list: string, ctx: Context): void {
     !ctx.variables.has(name) &&
     !value.includes('{$');
   ctx.variables.set(name, clear ? value : AMBIGUOUS);
-}
-
-/** An attribute's value without its quotes. */
-function valueOf(list: string, a: Attribute): string {
-  return a.quoted ? list.slice(a.valueStart + 1, a.valueEnd - 1) : list.slice(a.valueStart, a.valueEnd);
 }
 
 /**
