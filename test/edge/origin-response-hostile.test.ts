@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
-import { setLogSink } from '../../src/edge/log.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { loadEvent } from '../helpers/events.js';
 import { suffixedCreds } from './playlists.js';
 
@@ -14,8 +14,6 @@ import { suffixedCreds } from './playlists.js';
 let body = '';
 let server: Server;
 let port = 0;
-let logs: string[] = [];
-let restoreSink: (line: string) => void;
 
 beforeAll(async () => {
   server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(body));
@@ -26,16 +24,8 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-beforeEach(() => {
-  logs = [];
-  restoreSink = setLogSink((line) => logs.push(line));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
-});
-afterEach(() => {
-  setLogSink(restoreSink);
-  vi.useRealTimers();
-});
+const logs = captureEdgeLogs();
+freezeClock();
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
@@ -59,10 +49,10 @@ describe('origin-response against hostile playlists', () => {
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
     expect(response.headers['cache-control']![0]!.value).toBe('no-store');
-    const refusals = logs.filter((l) => l.includes('playlist refused'));
+    const refusals = logs().filter((l) => l.includes('playlist refused'));
     expect(refusals).toHaveLength(1);
     expect(JSON.parse(refusals[0]!)).toMatchObject({ level: 'error', reason: 'credential-variable' });
-    for (const line of logs) expect(line).not.toContain(creds.Signature);
+    for (const line of logs()) expect(line).not.toContain(creds.Signature);
   });
 
   it('serves a playlist that uses the credential variables only in same-host URIs', async () => {
@@ -87,7 +77,7 @@ describe('origin-response against hostile playlists', () => {
     const text = response.body!;
     for (const line of text.split('\n').filter((l) => l.includes('evil.example'))) expect(line).not.toContain(creds.Signature);
     expect(text).toContain(`last.ts?Policy=${creds.Policy}`);
-    const withheld = logs.filter((l) => l.includes('credentials withheld'));
+    const withheld = logs().filter((l) => l.includes('credentials withheld'));
     expect(withheld).toHaveLength(1);
     expect(JSON.parse(withheld[0]!).withheld).toEqual({ 'whitespace-or-control': 1, 'ambiguous-variable': 1, 'scheme-like-prefix': 2 });
     expect(withheld[0]).not.toContain('evil.example');
