@@ -119,3 +119,17 @@ export function parseAttributeList(line: string, start: number): Attribute[] | u
 export function attributeValue(line: string, a: Attribute): string {
   return a.quoted ? line.slice(a.valueStart + 1, a.valueEnd - 1) : line.slice(a.valueStart, a.valueEnd);
 }
+
+/**
+ * The first attribute name that occurs twice, compared case-insensitively (hls.js keeps the last of duplicates,
+ * other readers the first; some compare names without case), or undefined.
+ */
+export function duplicateName(attributes: readonly Attribute[]): string | undefined {
+  const seen = new Set<string>();
+  for (const a of attributes) {
+    const key = a.name.toUpperCase();
+    if (seen.has(key)) return a.name;
+    seen.add(key);
+  }
+  return undefined;
+}

@@ -9,6 +9,7 @@ export {
   isBlank,
   parseAttributeList,
   attributeValue,
+  duplicateName,
 } from './grammar.js';
 export type { Attribute, UriKind } from './grammar.js';
 export { uriPlaces } from './places.js';
