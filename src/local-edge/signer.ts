@@ -187,7 +187,13 @@ export async function createLocalSigner(options: LocalSignerOptions): Promise<Lo
       return key;
     },
   };
-  const handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+  let handle: ReturnType<typeof createSignerService>;
+  try {
+    handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`the origin's titles: ${err.message}`, { cause: err });
+    throw err;
+  }
 
   const titleIds = Object.keys(options.titles ?? {});
   const mintToken = (o: MintTokenOptions = {}): Promise<string> =>

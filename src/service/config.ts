@@ -39,7 +39,8 @@ export interface SignerConfig {
   /**
    * Optional catalog: content id -> title folder path (starting and ending with `/`). When set, only these ids
    * are known (others get 400) and each signs its own folder instead of `contentPrefix + id + '/'`. Never read
-   * from the environment; the local edge sets it from its origin folder (whose root is itself a title).
+   * from the environment; the local edge sets it from its origin folder (whose root is itself a title). No
+   * title's folder may lie inside another's (createSignerService refuses such a catalog, see catalog.ts).
    */
   titles?: Readonly<Record<string, string>>;
   /**

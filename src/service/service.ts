@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
+import { assertNoNestedTitles } from './catalog.js';
 import { isHostName } from './config.js';
 import type { SignerConfig } from './config.js';
 import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
@@ -128,6 +129,7 @@ function corsHeaders(config: SignerConfig, origin: string | undefined): Record<s
  */
 export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
   const { config, keys, authenticate } = deps;
+  if (config.titles !== undefined) assertNoNestedTitles(config.titles);
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
 
   return async (req) => {
