@@ -167,7 +167,8 @@ export async function createLocalSigner(options: LocalSignerOptions): Promise<Lo
     CFHLS_JWT_ISSUER: issuer,
     CFHLS_JWT_AUDIENCE: DEV_AUDIENCE,
     CFHLS_JWKS_URL: jwksUrl,
-    // The media host is the viewer's (x-cfhls-viewer-host, set by SignerViewerFunction): 127.0.0.1:PORT.
+    // The media host comes from x-cfhls-viewer-host, which SignerViewerFunction sets to the distribution's
+    // domain: here the edge's own 127.0.0.1:PORT.
     CFHLS_DISTRIBUTION_DOMAIN: undefined,
   };
   let base: SignerConfig;

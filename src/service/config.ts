@@ -12,7 +12,8 @@ export type PrivateKeySource = 'secretsmanager' | 'ssm';
 export interface SignerConfig {
   /**
    * Host name viewers use for media (the distribution's domain or an alternate domain name). Absent: each
-   * request's `x-cfhls-viewer-host` header, set by the distribution's CloudFront Function, names it.
+   * request's `x-cfhls-viewer-host` header, set by the distribution's CloudFront Function to the distribution's
+   * own domain, names it.
    */
   distributionDomain?: string;
   /** CloudFront public key ID (member of the distribution's trusted key group). */
