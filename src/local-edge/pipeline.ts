@@ -181,7 +181,8 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
  * The signature check on both forms of the path. AWS documents that behaviors match the normalized path and the
  * origin gets the raw one, not which of the two a policy's Resource is compared with; a request passes here only
  * if its policy covers both, so `/movies/42/../43/...` with a policy for `/movies/42/*` is refused (AccessDenied)
- * whichever CloudFront uses. Players never send dot segments (they resolve them first), so no playback depends on it.
+ * whichever CloudFront uses. Players never send dot segments (they resolve them first), so no playback depends on
+ * it; merged slashes and decoded `%7E`-style escapes matter only to a canned (exact-URL) policy for such a URL.
  */
 function verifySigned(origin: string, rawPath: string, matchPath: string, query: string, options: VerifyOptions): VerifyResult {
   const raw = verifySignedUrl(`${origin}${rawPath}${query}`, options);
