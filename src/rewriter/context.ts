@@ -13,6 +13,9 @@ export interface Context {
   credentials: string;
   /** `?` + credentials, one flat string shared by every URI without a query. */
   queryCredentials: string;
+  /** The credentials themselves even when `credentials` is the compact form's `{$cfhls}`. */
+  literalCredentials: string;
+  literalQueryCredentials: string;
   /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
   stripNames: ReadonlySet<string>;
   /** stripNames in lower case: the QUERYPARAM/IMPORT names that would hand a player the viewer's credentials. */
@@ -23,6 +26,8 @@ export interface Context {
   credentialVariables: Set<string>;
   /** References to credentialVariables inside URIs that got credentials (the only safe place for them). */
   credentialedReferences: number;
+  /** References to credentialVariables anywhere after their definition. */
+  credentialVariableReferences: number;
   rewritten: number;
   untouched: number;
   withheld: Partial<Record<WithheldReason, number>>;
@@ -73,11 +78,14 @@ export function makeContext(options: RewriteOptions): Context {
     credentials: query,
     // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
     queryCredentials: ['?', query].join(''),
+    literalCredentials: query,
+    literalQueryCredentials: ['?', query].join(''),
     stripNames,
     credentialNamesLower: new Set([...stripNames].map((n) => n.toLowerCase())),
     variables: new Map(),
     credentialVariables: new Set(),
     credentialedReferences: 0,
+    credentialVariableReferences: 0,
     rewritten: 0,
     untouched: 0,
     withheld: {},

@@ -13,8 +13,9 @@ import type { UriKind } from '../hls/index.js';
 import { makeContext, untouched, withhold } from './context.js';
 import type { Context } from './context.js';
 import { ambiguity, qualifies } from './host-rule.js';
-import type { RefusalReason, RewriteOptions, RewriteResult } from './types.js';
-import { countCredentialReferences, credentialVariableEscapes, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
+import { COMPACT_REFERENCE, compactSkip, withCompactHeader } from './compact.js';
+import type { RewriteOptions, RewriteResult, RewriteSummary } from './types.js';
+import { countCredentialReferences, countVariableReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
@@ -91,60 +92,162 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
 
 /** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
 export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
-  const context = makeContext(options);
-  // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
-  const body = text.startsWith(BOM) ? text.slice(1) : text;
-  if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, withheld: {}, skipped: context.skipped };
+  const scan = startScan(text, options);
+  if (scan.ctx.skipped !== undefined) return { text: scan.body, ...summaryOf(scan) };
+  const out = scanRange(scan, 0, scan.body.length);
+  const summary = finishScan(scan);
+  return { text: out === undefined || summary.refused !== undefined ? '' : out, ...summary };
+}
 
-  // Unchanged text is copied through in runs (body[copied, pos)); only rewritten lines become new strings. Lines
-  // that cannot carry a URI (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and
-  // EXT-X-DEFINE starts with #EXT-X-.
-  const out: string[] = [];
-  let copied = 0;
-  let pos = 0;
-  const length = body.length;
+/** A playlist rewritten piece by piece; see {@link rewritePlaylistInChunks}. */
+export interface ChunkedRewrite {
+  /**
+   * The rewritten text in line-aligned pieces of about `chunkChars` input characters, in order; their
+   * concatenation is `rewritePlaylistDetailed(...).text`. Stops early when a limit refuses the playlist. Runs once.
+   */
+  chunks(): Generator<string>;
+  /** What happened; complete once `chunks()` has run to the end. Check `refused` before sending anything. */
+  summary(): RewriteSummary;
+}
+
+/** Input characters per chunk by default: with ~640-byte credentials a VOD chunk grows to about 1 MB. */
+export const DEFAULT_CHUNK_CHARS = 16 * 1024;
+
+/**
+ * {@link rewritePlaylistDetailed} in line-aligned pieces, so the whole rewritten text (68 MB for a 100k-segment
+ * playlist) never has to exist at once: each piece can be encoded and dropped. State that spans lines (variables,
+ * counts) carries across pieces, so any playlist can be rewritten this way.
+ *
+ * @example
+ * ```ts
+ * const rewrite = rewritePlaylistInChunks(text, { url });
+ * for (const piece of rewrite.chunks()) gzip.write(piece);
+ * if (rewrite.summary().refused !== undefined) throw new Error('do not send it');
+ * ```
+ */
+export function rewritePlaylistInChunks(text: string, options: RewriteOptions, chunkChars = DEFAULT_CHUNK_CHARS): ChunkedRewrite {
+  const scan = startScan(text, options);
+  let summary: RewriteSummary | undefined;
+  return {
+    *chunks() {
+      const { body } = scan;
+      if (scan.ctx.skipped !== undefined) {
+        summary = summaryOf(scan);
+        yield body;
+        return;
+      }
+      for (let from = 0; from < body.length;) {
+        let to = body.length;
+        if (from + chunkChars < body.length) {
+          const nl = body.indexOf('\n', from + chunkChars);
+          if (nl !== -1) to = nl + 1;
+        }
+        const piece = scanRange(scan, from, to);
+        if (piece === undefined) break;
+        yield piece;
+        from = to;
+      }
+      summary = finishScan(scan);
+    },
+    summary() {
+      if (summary === undefined) throw new InvalidOptionError('summary() is complete only after chunks() has run to the end');
+      return summary;
+    },
+  };
+}
+
+/** One playlist being rewritten: its text (BOM dropped, compact header added) and its state. */
+interface Scan {
+  body: string;
+  ctx: Context;
+  maxLineChars: number;
+  /** Most URIs that may get credentials before the output would pass `maxOutputChars`. */
+  maxRewritten: number;
+  compact?: RewriteResult['compact'];
+}
+
+function startScan(text: string, options: RewriteOptions): Scan {
+  const ctx = makeContext(options);
+  // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
+  let body = text.startsWith(BOM) ? text.slice(1) : text;
+  let compact: RewriteResult['compact'];
+  if (options.compact === true && ctx.skipped === undefined) {
+    compact = compactSkip(body, ctx.credentials) ?? 'applied';
+    if (compact === 'applied') {
+      body = withCompactHeader(body, ctx.credentials);
+      ctx.credentials = COMPACT_REFERENCE;
+      ctx.queryCredentials = `?${COMPACT_REFERENCE}`;
+    }
+  }
   const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
   // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
-  const maxRewritten = Math.floor((maxOutputChars - length) / context.queryCredentials.length);
-  while (pos < length) {
+  const perUri = Math.max(ctx.queryCredentials.length, ctx.literalQueryCredentials.length);
+  const maxRewritten = Math.floor((maxOutputChars - body.length) / perUri);
+  return { body, ctx, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
+}
+
+function summaryOf(scan: Scan): RewriteSummary {
+  const { ctx } = scan;
+  return {
+    rewritten: ctx.rewritten,
+    untouched: ctx.untouched,
+    withheld: ctx.withheld,
+    ...(ctx.skipped !== undefined ? { skipped: ctx.skipped } : {}),
+    ...(ctx.refused !== undefined ? { refused: ctx.refused } : {}),
+    ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
+  };
+}
+
+/** The summary once every line is read: a credential variable used outside credentialed URIs refuses the playlist. */
+function finishScan(scan: Scan): RewriteSummary {
+  const { ctx } = scan;
+  if (ctx.refused === undefined && ctx.credentialVariableReferences > ctx.credentialedReferences) ctx.refused = 'credential-variable';
+  return summaryOf(scan);
+}
+
+/**
+ * Rewrites the lines of body[from, to) (`from` at a line start, `to` after a line feed or at the end) and returns
+ * their text, or undefined when a limit refuses the playlist (`ctx.refused` says which). Unchanged text is copied
+ * through in runs (body[copied, pos)); only rewritten lines become new strings. Lines that cannot carry a URI
+ * (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and EXT-X-DEFINE starts with #EXT-X-.
+ */
+function scanRange(scan: Scan, from: number, to: number): string | undefined {
+  const { body, ctx } = scan;
+  const out: string[] = [];
+  let copied = from;
+  for (let pos = from; pos < to;) {
     let nl = body.indexOf('\n', pos);
-    if (nl === -1) nl = length;
+    if (nl === -1 || nl > to) nl = to;
     // Each line keeps its own terminator (LF, CRLF or none at end of file): it is never part of the rewrite.
     let end = nl;
     if (end > pos && body.charCodeAt(end - 1) === 0x0d) end--;
     const read = end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos));
-    if (read && end - pos > maxLineChars) return refusal('line-too-long', context);
-    if (context.rewritten > maxRewritten) return refusal('output-too-large', context);
-    if (context.refused !== undefined) return refusal(context.refused, context);
-    if (end > pos && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
+    if (read && end - pos > scan.maxLineChars) ctx.refused ??= 'line-too-long';
+    if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';
+    if (ctx.refused !== undefined) return undefined;
+    if (read && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
       // Fast path for the common segment line ("seg123.ts", "v1/index.m3u8"): a relative reference with nothing
       // to parse, so the credentials go straight after it. Same result as rewriteLine, without the copies.
-      out.push(body.slice(copied, end), context.queryCredentials);
-      context.rewritten++;
+      out.push(body.slice(copied, end), ctx.queryCredentials);
+      ctx.rewritten++;
       copied = end;
-    } else if (end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos))) {
+    } else if (read) {
       const line = body.slice(pos, end);
-      const rewritten = rewriteLine(line, context);
+      const rewritten = rewriteLine(line, ctx);
       if (rewritten !== line) {
         if (copied < pos) out.push(body.slice(copied, pos));
         out.push(rewritten);
         copied = end;
       }
     }
+    if (ctx.credentialVariables.size > 0) countVariableReferences(body, pos, end, ctx);
     pos = nl + 1;
   }
-  if (context.rewritten > maxRewritten) return refusal('output-too-large', context);
-  if (context.refused !== undefined) return refusal(context.refused, context);
-  const counts = { rewritten: context.rewritten, untouched: context.untouched, withheld: context.withheld };
-  if (context.credentialVariables.size > 0 && credentialVariableEscapes(body, context)) return refusal('credential-variable', context);
-  if (copied === 0) return { text: body, ...counts };
-  if (copied < length) out.push(body.slice(copied));
-  return { text: out.join(''), ...counts };
-}
-
-/** The result for a playlist that must not be served: no text at all, so no caller can send part of it. */
-function refusal(reason: RefusalReason, ctx: Context): RewriteResult {
-  return { text: '', rewritten: ctx.rewritten, untouched: ctx.untouched, withheld: ctx.withheld, refused: reason };
+  if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';
+  if (ctx.refused !== undefined) return undefined;
+  if (copied === from) return body.slice(from, to);
+  if (copied < to) out.push(body.slice(copied, to));
+  return out.join('');
 }
 
 /**
@@ -176,7 +279,8 @@ function rewriteLine(line: string, ctx: Context): string {
     const tag = line.slice(start + 1, colon);
     const kinds = URI_ATTRIBUTES.get(tag);
     if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
-    if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
+    // Legacy #EXT-X-PREFETCH values are neither URI lines nor quoted-strings: no variable substitution there.
+    if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
     if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
     return line;
   }
@@ -188,13 +292,13 @@ function rewriteLine(line: string, ctx: Context): string {
  * trims (String.prototype.trim also removes U+00A0, U+FEFF, U+3000, U+2028, ...) is left in the judged URI,
  * where it withholds the credentials: some readers trim it, others keep it as part of the path.
  */
-function rewriteUriLine(line: string, ctx: Context): string {
+function rewriteUriLine(line: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
   let start = 0;
   let end = line.length;
   while (start < end && isBlank(line.charCodeAt(start))) start++;
   while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   if (start >= end) return line;
-  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
+  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx, form) + line.slice(end);
 }
 
 function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
@@ -228,7 +332,7 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
 
 
 /** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
-function rewriteUri(uri: string, ctx: Context): string {
+function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
   const literalProblem = ambiguity(uri);
   if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
   let probe = uri;
@@ -247,21 +351,27 @@ function rewriteUri(uri: string, ctx: Context): string {
   if (hasVariables && ctx.credentialVariables.size > 0) countCredentialReferences(uri, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
-  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx);
+  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx, form);
 }
 
 
+
+/** `literal`: the credentials themselves, even in the compact form (where `as-configured` is `{$cfhls}`). */
+type CredentialForm = 'as-configured' | 'literal';
 
 /**
  * Appends the credentials to the query (before any fragment), after removing credentials already present,
  * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
  */
-function appendCredentials(uri: string, ctx: Context): string {
+function appendCredentials(uri: string, ctx: Context, form: CredentialForm): string {
+  const [credentials, queryCredentials] = form === 'literal'
+    ? [ctx.literalCredentials, ctx.literalQueryCredentials]
+    : [ctx.credentials, ctx.queryCredentials];
   const hash = uri.indexOf('#');
   const fragment = hash === -1 ? '' : uri.slice(hash);
   const head = hash === -1 ? uri : uri.slice(0, hash);
   const q = head.indexOf('?');
-  if (q === -1) return hash === -1 ? head + ctx.queryCredentials : `${head}${ctx.queryCredentials}${fragment}`;
+  if (q === -1) return hash === -1 ? head + queryCredentials : `${head}${queryCredentials}${fragment}`;
   const path = head.slice(0, q);
   const query = head.slice(q + 1);
   let kept = query;
@@ -274,5 +384,5 @@ function appendCredentials(uri: string, ctx: Context): string {
     if (keep.length !== pieces.length) kept = keep.join('&');
   }
   const separator = kept === '' || kept.endsWith('&') ? '' : '&';
-  return `${path}?${kept}${separator}${ctx.credentials}${fragment}`;
+  return `${path}?${kept}${separator}${credentials}${fragment}`;
 }

@@ -1,3 +1,4 @@
+import type { CompactSkip } from './compact.js';
 import type { Credentials } from './credentials.js';
 
 /** Options of {@link rewritePlaylist}. */
@@ -15,6 +16,11 @@ export interface RewriteOptions {
   credentialSuffix?: string;
   /** Bounds on hostile input; a playlist past one is refused (see {@link RefusalReason}). Default: none. */
   limits?: RewriteLimits;
+  /**
+   * Write the credentials once, in `#EXT-X-DEFINE:NAME="cfhls"`, and `{$cfhls}` in every URI (media playlists
+   * only; players need EXT-X-DEFINE support). Default: false.
+   */
+  compact?: boolean;
 }
 
 /**
@@ -78,4 +84,9 @@ export interface RewriteResult {
   withheld: Partial<Record<WithheldReason, number>>;
   /** Set when the playlist must not be served to this viewer; `text` is then empty. */
   refused?: RefusalReason;
+  /** When `compact` was asked for: `applied`, or why the playlist kept the full form. */
+  compact?: 'applied' | CompactSkip;
 }
+
+/** A {@link RewriteResult} without the text, for a playlist rewritten in chunks. */
+export type RewriteSummary = Omit<RewriteResult, 'text'>;

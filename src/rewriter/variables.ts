@@ -55,21 +55,19 @@ function isCredentialName(raw: string, ctx: Context): boolean {
 }
 
 /**
- * True when a credential variable (see {@link isCredentialName}) is referenced anywhere but inside a URI that got
- * credentials: in a foreign or withheld URI, another attribute, a DEFINE VALUE, even a comment (fail closed). A
- * player would copy the viewer's own credentials there from the playlist URL. One linear scan of the body.
+ * Counts references to credential variables (see {@link isCredentialName}) in body[from, to): every line, not
+ * only URIs (a foreign or withheld URI, another attribute, a DEFINE value, even a comment: fail closed). A player
+ * would copy the viewer's own credentials there from the playlist URL; more references in all than inside
+ * credentialed URIs refuses the playlist.
  */
-export function credentialVariableEscapes(body: string, ctx: Context): boolean {
-  let references = 0;
-  let pos = body.indexOf('{$');
-  while (pos !== -1) {
+export function countVariableReferences(body: string, from: number, to: number, ctx: Context): void {
+  let pos = body.indexOf('{$', from);
+  while (pos !== -1 && pos < to) {
     const close = body.indexOf('}', pos + 2);
-    if (close === -1) break;
-    const name = body.slice(pos + 2, close);
-    if (ctx.credentialVariables.has(name)) references++;
+    if (close === -1 || close >= to) return;
+    if (ctx.credentialVariables.has(body.slice(pos + 2, close))) ctx.credentialVariableReferences++;
     pos = body.indexOf('{$', pos + 2);
   }
-  return references > ctx.credentialedReferences;
 }
 
 /** Counts references to credential variables in a URI that is getting credentials. */
