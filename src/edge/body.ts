@@ -5,7 +5,6 @@
  * chunks and each chunk is kept (while the total fits as text) or fed to an incremental gzip stream.
  */
 import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
 import type { Gzip } from 'node:zlib';
 import { rewritePlaylistDetailed } from '../rewriter/index.js';
 import type { RewriteOptions, RewriteResult } from '../rewriter/index.js';
@@ -70,7 +69,9 @@ const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
 /** An incremental gzip stream that keeps its output only while it may still fit `maxBytes`. */
 class GzipCollector {
-  private readonly gzip: Gzip = createGzip({ level: GZIP_LEVEL });
+  // node:zlib loads only when a playlist needs gzip: loading it costs about as much CPU as importing the whole
+  // viewer-request bundle (bench cold-start), and most playlists fit as text.
+  private readonly gzip: Gzip = process.getBuiltinModule('node:zlib').createGzip({ level: GZIP_LEVEL });
   private parts: Buffer[] = [];
   bytes = 0;
 
