@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -173,5 +173,38 @@ export function s3Truncated(body: string, sentBytes: number): Reply {
   return (req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Content-Length': String(Buffer.byteLength(body)), ETag: md5Etag(body) });
     res.write(body.slice(0, sentBytes), () => setTimeout(() => req.socket.destroy(), 20));
+  };
+}
+
+// ------------------------------------------------------------------------------------------- counting proxy
+
+export interface CountingProxy {
+  endpoint: string;
+  /** `METHOD path` of every request passed on, in order. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTP proxy in front of `target` (an S3 endpoint) that records every request it passes on. */
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
+  const to = new URL(target);
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const upstream = httpRequest({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
   };
 }
