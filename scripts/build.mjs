@@ -2,15 +2,18 @@
 // Builds every artifact with esbuild:
 //  - dist/functions/<name>/index.mjs  one self-contained, minified ESM bundle per src/functions/<name>/index.ts
 //    (the exact files that deploy and that the local edge runs)
+//  - dist/cloudfront-functions/<name>.js  each src/cloudfront-functions/<name>.ts as a CloudFront Function
+//    (scripts/cloudfront-function.mjs); `--sync-template` also writes that code into template.yaml
 //  - dist/lib/index.js                the library (package main export)
 //  - dist/cli.js                      the CLI behind bin/cloudfront-hls
 //  - dist/types/                      declarations for the library
 // Runs from `npm ci` (prepare) so a fresh clone works without another step.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCloudFrontFunction, MAX_FUNCTION_BYTES, syncTemplate, TEMPLATE_RESOURCES, templateFunctionCode } from './cloudfront-function.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -36,6 +39,22 @@ for (const name of functions) {
     banner: { js: requireShim },
   });
   log(`built dist/functions/${name}/index.mjs (${statSync(outfile).size} bytes)`);
+}
+
+mkdirSync(join(root, 'dist', 'cloudfront-functions'), { recursive: true });
+if (process.argv.includes('--sync-template')) {
+  const changed = await syncTemplate();
+  log(changed.length > 0 ? `template.yaml: FunctionCode updated for ${changed.join(', ')}` : 'template.yaml: FunctionCode already current');
+}
+const templateText = readFileSync(join(root, 'template.yaml'), 'utf8');
+for (const [name, resource] of Object.entries(TEMPLATE_RESOURCES)) {
+  const code = await buildCloudFrontFunction(name);
+  if (Buffer.byteLength(code) > MAX_FUNCTION_BYTES) throw new Error(`CloudFront Function ${name} is ${Buffer.byteLength(code)} bytes, over the ${MAX_FUNCTION_BYTES}-byte limit`);
+  writeFileSync(join(root, 'dist', 'cloudfront-functions', `${name}.js`), `${code}\n`);
+  log(`built dist/cloudfront-functions/${name}.js (${Buffer.byteLength(code)} bytes)`);
+  if (templateFunctionCode(templateText, resource) !== code) {
+    console.warn(`template.yaml: ${resource}.FunctionCode differs from src/cloudfront-functions/${name}.ts; run node scripts/build.mjs --sync-template`);
+  }
 }
 
 await build({

@@ -2,7 +2,7 @@
  * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
  * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
  */
-import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/credentials.js';
+import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/params.js';
 
 /** Suffix of the copied credential params (`Policy-PREFIX`, ...). Must match the origin request policy's whitelist. */
 export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
