@@ -28,3 +28,14 @@ export class InvalidOptionError extends CloudFrontHlsError {
     this.name = 'InvalidOptionError';
   }
 }
+
+/**
+ * A playlist that must not be served to a viewer with credentials in its URL: for example one that copies a
+ * credential query param (EXT-X-DEFINE QUERYPARAM) into a URI the rewriter could not vouch for.
+ */
+export class UnsafePlaylistError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UnsafePlaylist', message, options);
+    this.name = 'UnsafePlaylistError';
+  }
+}

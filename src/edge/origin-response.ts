@@ -8,7 +8,7 @@
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
 import { credentialKind, credentialQuery, policyExpiry, readCredentials } from '../rewriter/credentials.js';
 import { isPlaylist } from '../rewriter/index.js';
-import type { RewriteResult } from '../rewriter/index.js';
+import type { RewriteResult, WithheldReason } from '../rewriter/index.js';
 import { encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
 import { COMPACT_DEFINE, COMPACT_HEADER, compactHeader, replaceCredentials } from './compact.js';
 import {
@@ -222,12 +222,23 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     if (first.value.skipped === 'canned-policy') setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
     return response;
   }
+  // A refusal needs the whole text (EXT-X-DEFINE), and a playlist with EXT-X-DEFINE is one chunk: the first result
+  // is the only one. Nothing of the playlist is sent: its URL already carries the credentials a player would copy.
+  if (first.value.refused !== undefined) {
+    log('error', FN, 'playlist refused: a player would copy the viewer\'s credentials out of the playlist URL; answered 502', {
+      ...ctx, reason: first.value.refused,
+      hint: 'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM or IMPORT of Policy, Signature, Key-Pair-Id, ...) and uses it outside the same-host URIs; remove that definition',
+    });
+    return errorResponse(response, 502);
+  }
   const counts = { rewritten: 0, untouched: 0, compacted: 0 };
+  const withheld: Partial<Record<WithheldReason, number>> = {};
   /** Rewritten (and compacted) text, chunk by chunk; each chunk is dropped once the encoder has it. */
   function* bodyParts(): Generator<string> {
     for (let r: IteratorResult<RewriteResult> = first; !r.done; r = chunks.next()) {
       counts.rewritten += r.value.rewritten;
       counts.untouched += r.value.untouched;
+      for (const [reason, n] of Object.entries(r.value.withheld) as Array<[WithheldReason, number]>) withheld[reason] = (withheld[reason] ?? 0) + n;
       if (!compact) {
         yield r.value.text;
         continue;
@@ -256,6 +267,10 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
     text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
     ...(gzipAccepted ? { gzipBase64: MAX_GENERATED_RESPONSE_BYTES - gzipHeaderBytes } : {}),
   });
+  if (Object.keys(withheld).length > 0) {
+    // One line per playlist, counts only: the URIs are origin text and may be long; the reasons say what to fix.
+    log('warn', FN, 'credentials withheld from URIs that players could resolve to different hosts', { ...ctx, withheld });
+  }
   const plainSize = headerBytes + encoded.plainBytes;
   const form = compact ? { form: 'compact', compacted: counts.compacted } : {};
 

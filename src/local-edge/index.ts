@@ -24,6 +24,7 @@ import { loadFunction } from './events.js';
 import type { LoadedFunction } from './events.js';
 import { startFolderOrigin, startS3Origin } from './origin.js';
 import type { Origin } from './origin.js';
+import { edgeHostNames, misdirected } from './host-check.js';
 import { handleRequest } from './pipeline.js';
 import type { AccessLogEntry } from './pipeline.js';
 import { PLAYER_HTML } from './player-page.js';
@@ -182,8 +183,15 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   const requests: AccessLogEntry[] = [];
   let seq = 0;
   let domainName = '127.0.0.1';
+  // Filled once the port is known; until then every request is refused.
+  let hostNames = new Set<string>();
   const server = createServer((req, res) => {
     const started = Date.now();
+    const refused = misdirected(req.headers.host, req.url ?? '', hostNames);
+    if (refused !== undefined) {
+      res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`${refused.message}\n`);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith('/_local/')) {
       serveLocal(path, req.url ?? '', res, requests, hlsJs, issuer, signerInfo);
@@ -216,6 +224,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   }
   const port = (server.address() as AddressInfo).port;
   domainName = `${host}:${port}`;
+  hostNames = edgeHostNames(host, port);
   const url = `http://${domainName}`;
   try {
     if (urlOrigins.size > 0) {

@@ -37,6 +37,30 @@ export function contentTypeOf(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/**
+ * The object key a request path names, as S3 reads it: the path after its first `/`, percent-decoded once and
+ * taken literally. CloudFront forwards the raw path (it normalizes only to pick the behavior, see
+ * normalizeRequestPath) and S3 neither resolves `.`/`..` nor merges slashes, so `/movies/42/../43/v1/seg0.ts` and
+ * `/movies/42/%2E%2E%2F43/v1/seg0.ts` both name the key `movies/42/../43/v1/seg0.ts`, never `movies/43/...`.
+ * S3 keys are a flat namespace ("There is no hierarchy of subbuckets or subfolders",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) and S3 request signing does not
+ * normalize paths ("you do not normalize URI paths for requests to Amazon S3",
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). Undefined when an escape is
+ * malformed.
+ */
+export function objectKeyOf(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path.startsWith('/') ? path.slice(1) : path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a key can be a file's path below a folder: no empty, `.` or `..` segment and no NUL. */
+export function isFileKey(key: string): boolean {
+  return !key.includes('\0') && key.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
 /** What the edge got from the origin. */
 export interface OriginResponse {
   status: number;
@@ -59,19 +83,14 @@ export async function startFolderOrigin(dir: string): Promise<Origin> {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new LocalEdgeConfigError(`--origin ${dir}: not a folder`);
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    let file: string;
-    try {
-      file = resolve(root, `.${decodeURIComponent(path)}`);
-    } catch {
+    const key = objectKeyOf((req.url ?? '/').split('?')[0]!);
+    if (key === undefined) {
       res.writeHead(400).end();
       return;
     }
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    // A key with an empty, `.` or `..` segment names no file (a file system would resolve it; a bucket would not).
+    const file = isFileKey(key) ? join(root, ...key.split('/')) : undefined;
+    if (file === undefined || !file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found\n');
       return;
     }
@@ -174,7 +193,11 @@ export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
       },
     }),
     fetch: async (uri, _query, _headers) => {
-      const key = decodeURIComponent(uri).replace(/^\/+/, '');
+      const key = objectKeyOf(uri);
+      if (key === undefined) return s3Error(400, 'InvalidURI');
+      // Local S3 servers store objects as files and would resolve `..` (s3rver joins key segments into a file
+      // path); S3 looks the key up literally, and a bucket seeded from a folder holds no such key: NoSuchKey.
+      if (!isFileKey(key)) return s3Error(404, 'NoSuchKey');
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
         const body = Buffer.from(await out.Body!.transformToByteArray());
@@ -186,7 +209,7 @@ export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
       } catch (err) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 502;
         // S3 answers 403 for a missing key when the caller may not list the bucket (OAC); keep the status.
-        return { status, headers: [['Content-Type', 'application/xml']], body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${status === 404 ? 'NoSuchKey' : 'AccessDenied'}</Code></Error>`) };
+        return s3Error(status, status === 404 ? 'NoSuchKey' : 'AccessDenied');
       }
     },
     describe: () => `s3://${options.bucket} at ${endpoint}${stop ? ' (local S3 server started for this run)' : ''}`,
@@ -195,6 +218,10 @@ export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
       if (stop) await stop();
     },
   };
+}
+
+function s3Error(status: number, code: string): OriginResponse {
+  return { status, headers: [['Content-Type', 'application/xml']], body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code></Error>`) };
 }
 
 async function uploadFolder(client: S3Client, bucket: string, dir: string): Promise<void> {

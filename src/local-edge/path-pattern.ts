@@ -20,3 +20,39 @@ export function selectBehavior<B extends { pathPattern: string; isDefault: boole
   if (fallback === undefined) throw new Error('no behaviors');
   return fallback;
 }
+
+// RFC 3986 §2.3 unreserved characters: the only ones whose percent-encoding §6.2.2.2 normalizes away.
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * The path as CloudFront matches it against behaviors: unreserved characters percent-decoded (`%2e` is `.`, while
+ * `%2F` stays encoded), runs of `/` merged, then `.` and `..` segments removed (RFC 3986 §5.2.4).
+ * "CloudFront normalizes URI paths consistent with RFC 3986 and then matches the path with the correct cache
+ * behavior. Once the cache behavior is matched, CloudFront sends the raw URI path to the origin." ... "Some
+ * characters are normalized and removed from the path, such as multiple slashes (//) or periods (..)."
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern
+ * Only matching uses this form: functions and the origin get the raw path.
+ *
+ * @example
+ * normalizeRequestPath('/movies/42/%2e%2e/43//v1/seg0.ts'); // '/movies/43/v1/seg0.ts'
+ */
+export function normalizeRequestPath(rawPath: string): string {
+  const decoded = rawPath.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : escape;
+  });
+  const segments = decoded.replace(/\/{2,}/g, '/').split('/');
+  const out: string[] = [];
+  // segments[0] is '' (the path starts with '/'); a trailing '.' or '..' leaves a directory path ending in '/'.
+  for (let i = 1; i < segments.length; i++) {
+    const s = segments[i]!;
+    const last = i === segments.length - 1;
+    if (s === '.' || s === '..') {
+      if (s === '..') out.pop();
+      if (last) out.push('');
+    } else {
+      out.push(s);
+    }
+  }
+  return `/${out.join('/')}`;
+}

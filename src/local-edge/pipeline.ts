@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest } from 'aws-lambda';
 import { cloudFrontErrorXml, verifySignedUrl } from '../signer/index.js';
+import type { VerifyOptions, VerifyResult } from '../signer/index.js';
 import { readCredentials } from '../rewriter/credentials.js';
 import { cacheKey, originQuery, ResponseCache, ttlFor } from './cache.js';
 import type { CachedResponse } from './cache.js';
@@ -22,7 +23,7 @@ import { serveFunctionUrl } from './function-url.js';
 import type { FunctionUrlRuntime } from './function-url.js';
 import { originHeaders } from './origin-headers.js';
 import type { Origin } from './origin.js';
-import { selectBehavior } from './path-pattern.js';
+import { normalizeRequestPath, selectBehavior } from './path-pattern.js';
 import type { ResponseHeadersPolicy } from './policies.js';
 import type { BehaviorModel, DistributionModel, EdgeEventType } from './template.js';
 
@@ -96,7 +97,9 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
   const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
   const query = q === -1 ? '' : rawUrl.slice(q + 1);
   const method = req.method ?? 'GET';
-  const behavior = selectBehavior(opts.model.behaviors, path);
+  // CloudFront picks the behavior on the normalized path and hands functions and the origin the raw one.
+  const matchPath = normalizeRequestPath(path);
+  const behavior = selectBehavior(opts.model.behaviors, matchPath);
   const cookies = parseCookies(req.headers.cookie);
   const urlCreds = readCredentials(query);
   const credentials: AccessLogEntry['credentials'] = urlCreds.Signature !== undefined || urlCreds['Key-Pair-Id'] !== undefined || urlCreds.Policy !== undefined || urlCreds.Expires !== undefined
@@ -122,7 +125,7 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
     }
     const host = req.headers.host ?? opts.domainName();
     if (behavior.requiresSignature) {
-      const v = verifySignedUrl(`http://${host}${rawUrl}`, { keys: opts.keys, now: opts.now(), clientIp, cookies });
+      const v = verifySigned(`http://${host}`, path, matchPath, q === -1 ? '' : rawUrl.slice(q), { keys: opts.keys, now: opts.now(), clientIp, cookies });
       if (!v.ok) {
         return finish({ status: 403, headers: [['Content-Type', 'text/xml'], ['X-Cache', 'Error from cloudfront']], body: Buffer.from(cloudFrontErrorXml(v.code, v.message)) }, '-', v.code);
       }
@@ -193,6 +196,19 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
     process.stderr.write(`local-edge: ${method} ${path}: ${err instanceof Error ? err.message : String(err)}\n`);
     return finish(errorText(502, 'The Lambda function associated with the CloudFront distribution is invalid or doesn\'t have the required permissions.'), '-');
   }
+}
+
+/**
+ * The signature check on both forms of the path. AWS documents that behaviors match the normalized path and the
+ * origin gets the raw one, not which of the two a policy's Resource is compared with; a request passes here only
+ * if its policy covers both, so `/movies/42/../43/...` with a policy for `/movies/42/*` is refused (AccessDenied)
+ * whichever CloudFront uses. Players never send dot segments (they resolve them first), so no playback depends on
+ * it; merged slashes and decoded `%7E`-style escapes matter only to a canned (exact-URL) policy for such a URL.
+ */
+function verifySigned(origin: string, rawPath: string, matchPath: string, query: string, options: VerifyOptions): VerifyResult {
+  const raw = verifySignedUrl(`${origin}${rawPath}${query}`, options);
+  if (!raw.ok || matchPath === rawPath) return raw;
+  return verifySignedUrl(`${origin}${matchPath}${query}`, options);
 }
 
 async function fetchThroughOrigin(

@@ -167,7 +167,8 @@ export async function createLocalSigner(options: LocalSignerOptions): Promise<Lo
     CFHLS_JWT_ISSUER: issuer,
     CFHLS_JWT_AUDIENCE: DEV_AUDIENCE,
     CFHLS_JWKS_URL: jwksUrl,
-    // The media host is the viewer's (x-cfhls-viewer-host, set by SignerViewerFunction): 127.0.0.1:PORT.
+    // The media host comes from x-cfhls-viewer-host, which SignerViewerFunction sets to the distribution's
+    // domain: here the edge's own 127.0.0.1:PORT.
     CFHLS_DISTRIBUTION_DOMAIN: undefined,
   };
   let base: SignerConfig;
@@ -187,7 +188,13 @@ export async function createLocalSigner(options: LocalSignerOptions): Promise<Lo
       return key;
     },
   };
-  const handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+  let handle: ReturnType<typeof createSignerService>;
+  try {
+    handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`the origin's titles: ${err.message}`, { cause: err });
+    throw err;
+  }
 
   const titleIds = Object.keys(options.titles ?? {});
   const mintToken = (o: MintTokenOptions = {}): Promise<string> =>

@@ -1,6 +1,24 @@
 /** The lossless HLS playlist rewriter: pure, knows nothing about Lambda. */
-export { rewritePlaylist, rewritePlaylistDetailed, isPlaylist, assertPlaylist } from './rewrite.js';
-export type { RewriteOptions, RewriteResult, SkipReason } from './types.js';
+export {
+  rewritePlaylist,
+  rewritePlaylistDetailed,
+  rewritePlaylistInChunks,
+  DEFAULT_CHUNK_CHARS,
+  isPlaylist,
+  assertPlaylist,
+} from './rewrite.js';
+export type { ChunkedRewrite } from './rewrite.js';
+export type {
+  RewriteOptions,
+  RewriteResult,
+  RewriteSummary,
+  RewriteLimits,
+  SkipReason,
+  WithheldReason,
+  RefusalReason,
+} from './types.js';
+export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './compact.js';
+export type { CompactSkip } from './compact.js';
 export {
   CREDENTIAL_PARAMS,
   SIGNED_URL_PARAMS,

@@ -7,42 +7,15 @@
  * the text. This is a single forward scan: each line and each attribute list is read once, no regexes that
  * can backtrack, so time is linear in the input.
  */
-import { InvalidOptionError, NotAPlaylistError } from '../errors.js';
-import {
-  DEFAULT_CREDENTIAL_SUFFIX,
-  SIGNED_URL_PARAMS,
-  credentialKind,
-  credentialQuery,
-  readCredentials,
-  splitQuery,
-} from './credentials.js';
-import type { RewriteOptions, RewriteResult } from './types.js';
-
-/**
- * Tags whose attribute lists hold URIs a player fetches, and the attribute names that hold them
- * (RFC 8216bis 4.4.4.4, 4.4.4.5, 4.4.4.9, 4.4.5.1, 4.4.5.2, 4.4.5.3, 4.4.6.1-4.4.6.5, 4.4.6.6, and the
- * HLS interstitials attributes of EXT-X-DATERANGE). The lookup is by exact attribute name, so `URI` never
- * matches inside `SERVER-URI` or `X-ASSET-URI`.
- */
-const URI_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['EXT-X-MEDIA', ['URI']],
-  ['EXT-X-I-FRAME-STREAM-INF', ['URI']],
-  ['EXT-X-IMAGE-STREAM-INF', ['URI']],
-  ['EXT-X-KEY', ['URI']],
-  ['EXT-X-SESSION-KEY', ['URI']],
-  ['EXT-X-MAP', ['URI']],
-  ['EXT-X-SESSION-DATA', ['URI']],
-  ['EXT-X-PART', ['URI']],
-  ['EXT-X-PRELOAD-HINT', ['URI']],
-  ['EXT-X-RENDITION-REPORT', ['URI']],
-  ['EXT-X-CONTENT-STEERING', ['SERVER-URI']],
-  ['EXT-X-DATERANGE', ['X-ASSET-URI', 'X-ASSET-LIST', 'X-URI']],
-]);
-
-/** Legacy low-latency tag whose whole value is a URI: `#EXT-X-PREFETCH:<uri>`. */
-const PREFETCH = 'EXT-X-PREFETCH';
-const DEFINE = 'EXT-X-DEFINE';
-const BOM = '\uFEFF';
+import { InvalidOptionError, NotAPlaylistError, UnsafePlaylistError } from '../errors.js';
+import { BOM, DEFINE_TAG, PREFETCH_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import type { UriKind } from '../hls/index.js';
+import { makeContext, untouched, withhold } from './context.js';
+import type { Context } from './context.js';
+import { ambiguity, qualifies } from './host-rule.js';
+import { COMPACT_REFERENCE, compactSkip, withCompactHeader } from './compact.js';
+import type { RewriteOptions, RewriteResult, RewriteSummary } from './types.js';
+import { countCredentialReferences, countVariableReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
@@ -106,49 +79,175 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   if (result.skipped === 'no-credentials') {
     throw new InvalidOptionError('the URL carries no complete custom-policy credentials (Policy, Signature, Key-Pair-Id)');
   }
+  if (result.refused !== undefined && result.refused !== 'credential-variable') {
+    throw new UnsafePlaylistError(`the playlist is past a limit set for hostile input (${result.refused})`);
+  }
+  if (result.refused === 'credential-variable') {
+    throw new UnsafePlaylistError(
+      'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM/IMPORT) and uses it outside the URIs that get credentials; a player would copy the viewer\'s credentials there',
+    );
+  }
   return result.text;
 }
 
 /** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
 export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
-  const context = makeContext(options);
-  // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
-  const body = text.startsWith(BOM) ? text.slice(1) : text;
-  if (context.skipped !== undefined) return { text: body, rewritten: 0, untouched: 0, skipped: context.skipped };
+  const scan = startScan(text, options);
+  if (scan.ctx.skipped !== undefined) return { text: scan.body, ...summaryOf(scan) };
+  const out = scanRange(scan, 0, scan.body.length);
+  const summary = finishScan(scan);
+  return { text: out === undefined || summary.refused !== undefined ? '' : out, ...summary };
+}
 
-  // Unchanged text is copied through in runs (body[copied, pos)); only rewritten lines become new strings. Lines
-  // that cannot carry a URI (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and
-  // EXT-X-DEFINE starts with #EXT-X-.
+/** A playlist rewritten piece by piece; see {@link rewritePlaylistInChunks}. */
+export interface ChunkedRewrite {
+  /**
+   * The rewritten text in line-aligned pieces of about `chunkChars` input characters, in order; their
+   * concatenation is `rewritePlaylistDetailed(...).text`. Stops early when a limit refuses the playlist. Runs once.
+   */
+  chunks(): Generator<string>;
+  /** What happened; complete once `chunks()` has run to the end. Check `refused` before sending anything. */
+  summary(): RewriteSummary;
+}
+
+/** Input characters per chunk by default: with ~640-byte credentials a VOD chunk grows to about 1 MB. */
+export const DEFAULT_CHUNK_CHARS = 16 * 1024;
+
+/**
+ * {@link rewritePlaylistDetailed} in line-aligned pieces, so the whole rewritten text (68 MB for a 100k-segment
+ * playlist) never has to exist at once: each piece can be encoded and dropped. State that spans lines (variables,
+ * counts) carries across pieces, so any playlist can be rewritten this way.
+ *
+ * @example
+ * ```ts
+ * const rewrite = rewritePlaylistInChunks(text, { url });
+ * for (const piece of rewrite.chunks()) gzip.write(piece);
+ * if (rewrite.summary().refused !== undefined) throw new Error('do not send it');
+ * ```
+ */
+export function rewritePlaylistInChunks(text: string, options: RewriteOptions, chunkChars = DEFAULT_CHUNK_CHARS): ChunkedRewrite {
+  const scan = startScan(text, options);
+  let summary: RewriteSummary | undefined;
+  return {
+    *chunks() {
+      const { body } = scan;
+      if (scan.ctx.skipped !== undefined) {
+        summary = summaryOf(scan);
+        yield body;
+        return;
+      }
+      for (let from = 0; from < body.length;) {
+        let to = body.length;
+        if (from + chunkChars < body.length) {
+          const nl = body.indexOf('\n', from + chunkChars);
+          if (nl !== -1) to = nl + 1;
+        }
+        const piece = scanRange(scan, from, to);
+        if (piece === undefined) break;
+        yield piece;
+        from = to;
+      }
+      summary = finishScan(scan);
+    },
+    summary() {
+      if (summary === undefined) throw new InvalidOptionError('summary() is complete only after chunks() has run to the end');
+      return summary;
+    },
+  };
+}
+
+/** One playlist being rewritten: its text (BOM dropped, compact header added) and its state. */
+interface Scan {
+  body: string;
+  ctx: Context;
+  maxLineChars: number;
+  /** Most URIs that may get credentials before the output would pass `maxOutputChars`. */
+  maxRewritten: number;
+  compact?: RewriteResult['compact'];
+}
+
+function startScan(text: string, options: RewriteOptions): Scan {
+  const ctx = makeContext(options);
+  // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
+  let body = text.startsWith(BOM) ? text.slice(1) : text;
+  let compact: RewriteResult['compact'];
+  if (options.compact === true && ctx.skipped === undefined) {
+    compact = compactSkip(body, ctx.credentials) ?? 'applied';
+    if (compact === 'applied') {
+      body = withCompactHeader(body, ctx.credentials);
+      ctx.credentials = COMPACT_REFERENCE;
+      ctx.queryCredentials = `?${COMPACT_REFERENCE}`;
+    }
+  }
+  const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
+  // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
+  const perUri = Math.max(ctx.queryCredentials.length, ctx.literalQueryCredentials.length);
+  const maxRewritten = Math.floor((maxOutputChars - body.length) / perUri);
+  return { body, ctx, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
+}
+
+function summaryOf(scan: Scan): RewriteSummary {
+  const { ctx } = scan;
+  return {
+    rewritten: ctx.rewritten,
+    untouched: ctx.untouched,
+    withheld: ctx.withheld,
+    ...(ctx.skipped !== undefined ? { skipped: ctx.skipped } : {}),
+    ...(ctx.refused !== undefined ? { refused: ctx.refused } : {}),
+    ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
+  };
+}
+
+/** The summary once every line is read: a credential variable used outside credentialed URIs refuses the playlist. */
+function finishScan(scan: Scan): RewriteSummary {
+  const { ctx } = scan;
+  if (ctx.refused === undefined && ctx.credentialVariableReferences > ctx.credentialedReferences) ctx.refused = 'credential-variable';
+  return summaryOf(scan);
+}
+
+/**
+ * Rewrites the lines of body[from, to) (`from` at a line start, `to` after a line feed or at the end) and returns
+ * their text, or undefined when a limit refuses the playlist (`ctx.refused` says which). Unchanged text is copied
+ * through in runs (body[copied, pos)); only rewritten lines become new strings. Lines that cannot carry a URI
+ * (#EXTINF, comments, other tags) are never sliced: every URI-bearing tag and EXT-X-DEFINE starts with #EXT-X-.
+ */
+function scanRange(scan: Scan, from: number, to: number): string | undefined {
+  const { body, ctx } = scan;
   const out: string[] = [];
-  let copied = 0;
-  let pos = 0;
-  const length = body.length;
-  while (pos < length) {
+  let copied = from;
+  for (let pos = from; pos < to;) {
     let nl = body.indexOf('\n', pos);
-    if (nl === -1) nl = length;
+    if (nl === -1 || nl > to) nl = to;
     // Each line keeps its own terminator (LF, CRLF or none at end of file): it is never part of the rewrite.
     let end = nl;
     if (end > pos && body.charCodeAt(end - 1) === 0x0d) end--;
-    if (end > pos && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
+    const read = end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos));
+    if (read && end - pos > scan.maxLineChars) ctx.refused ??= 'line-too-long';
+    if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';
+    if (ctx.refused !== undefined) return undefined;
+    if (read && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
       // Fast path for the common segment line ("seg123.ts", "v1/index.m3u8"): a relative reference with nothing
       // to parse, so the credentials go straight after it. Same result as rewriteLine, without the copies.
-      out.push(body.slice(copied, end), context.queryCredentials);
-      context.rewritten++;
+      out.push(body.slice(copied, end), ctx.queryCredentials);
+      ctx.rewritten++;
       copied = end;
-    } else if (end > pos && (body.charCodeAt(pos) !== 0x23 /* # */ || body.startsWith('#EXT-X-', pos))) {
+    } else if (read) {
       const line = body.slice(pos, end);
-      const rewritten = rewriteLine(line, context);
+      const rewritten = rewriteLine(line, ctx);
       if (rewritten !== line) {
         if (copied < pos) out.push(body.slice(copied, pos));
         out.push(rewritten);
         copied = end;
       }
     }
+    if (ctx.credentialVariables.size > 0) countVariableReferences(body, pos, end, ctx);
     pos = nl + 1;
   }
-  if (copied === 0) return { text: body, rewritten: context.rewritten, untouched: context.untouched };
-  if (copied < length) out.push(body.slice(copied));
-  return { text: out.join(''), rewritten: context.rewritten, untouched: context.untouched };
+  if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';
+  if (ctx.refused !== undefined) return undefined;
+  if (copied === from) return body.slice(from, to);
+  if (copied < to) out.push(body.slice(copied, to));
+  return out.join('');
 }
 
 /**
@@ -167,75 +266,6 @@ function isPlainRelative(body: string, start: number, end: number): boolean {
   return true;
 }
 
-interface Context {
-  viewer: URL;
-  allowHosts: ReadonlySet<string>;
-  /** `Policy=..&Signature=..&Key-Pair-Id=..[&Hash-Algorithm=..]`, raw bytes. */
-  credentials: string;
-  /** `?` + credentials, one flat string shared by every URI without a query. */
-  queryCredentials: string;
-  /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
-  stripNames: ReadonlySet<string>;
-  variables: Map<string, string>;
-  rewritten: number;
-  untouched: number;
-  skipped?: RewriteResult['skipped'];
-}
-
-/** CloudFront's URL-safe base64 (`-`, `_`, `~`), key ids, and percent-encoding. Anchored, no nesting: linear. */
-const SAFE_CREDENTIAL = /^[A-Za-z0-9_~.%-]+$/;
-
-function makeContext(options: RewriteOptions): Context {
-  let viewer: URL;
-  try {
-    viewer = new URL(options.url);
-  } catch (err) {
-    throw new InvalidOptionError('url must be an absolute http(s) URL of the playlist', { cause: err });
-  }
-  if (viewer.protocol !== 'https:' && viewer.protocol !== 'http:') {
-    throw new InvalidOptionError(`url must be an http(s) URL, got ${viewer.protocol}`);
-  }
-  const suffix = options.credentialSuffix ?? '';
-  const rawQuery = rawQueryOf(options.url);
-  const credentials = options.credentials ?? readCredentials(rawQuery, suffix);
-  // Credentials are written into quoted attributes and URI lines: anything beyond URL-safe base64 and
-  // percent-encoding (a quote, a comma, a space, a newline) would break the playlist, so it is not propagated.
-  const kind = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v)) ? credentialKind(credentials) : 'none';
-  const allowHosts = new Set<string>();
-  for (const host of options.allowHosts ?? []) {
-    const h = host.trim().toLowerCase();
-    if (h !== '') allowHosts.add(h);
-  }
-  const stripNames = new Set<string>();
-  for (const name of SIGNED_URL_PARAMS) {
-    stripNames.add(name);
-    stripNames.add(name + DEFAULT_CREDENTIAL_SUFFIX);
-    if (suffix !== '') stripNames.add(name + suffix);
-  }
-  const query = credentialQuery(credentials);
-  const context: Context = {
-    viewer,
-    allowHosts,
-    credentials: query,
-    // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
-    queryCredentials: ['?', query].join(''),
-    stripNames,
-    variables: new Map(),
-    rewritten: 0,
-    untouched: 0,
-  };
-  if (kind === 'canned') context.skipped = 'canned-policy';
-  else if (kind === 'none') context.skipped = 'no-credentials';
-  return context;
-}
-
-/** The query of a URL exactly as written (no decoding), without `?` and fragment. */
-function rawQueryOf(url: string): string {
-  const hash = url.indexOf('#');
-  const head = hash === -1 ? url : url.slice(0, hash);
-  const q = head.indexOf('?');
-  return q === -1 ? '' : head.slice(q + 1);
-}
 
 function rewriteLine(line: string, ctx: Context): string {
   if (line.length === 0) return line;
@@ -247,261 +277,101 @@ function rewriteLine(line: string, ctx: Context): string {
     const colon = line.indexOf(':', start);
     if (colon === -1) return line;
     const tag = line.slice(start + 1, colon);
-    const names = URI_ATTRIBUTES.get(tag);
-    if (names !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, names, ctx);
-    if (tag === PREFETCH) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx);
-    if (tag === DEFINE) recordDefine(line.slice(colon + 1), ctx);
+    const kinds = URI_ATTRIBUTES.get(tag);
+    if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
+    // Legacy #EXT-X-PREFETCH values are neither URI lines nor quoted-strings: no variable substitution there.
+    if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
+    if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
     return line;
   }
   return rewriteUriLine(line, ctx);
 }
 
 /**
- * A URI line: keep surrounding whitespace exactly, rewrite the URI between. "Whitespace" is what players trim
- * (String.prototype.trim: also U+FEFF, U+00A0, U+2028, ...), so credentials land inside the URI they fetch.
+ * A URI line: keep surrounding spaces and tabs exactly, rewrite the URI between. Any other character a player
+ * trims (String.prototype.trim also removes U+00A0, U+FEFF, U+3000, U+2028, ...) is left in the judged URI,
+ * where it withholds the credentials: some readers trim it, others keep it as part of the path.
  */
-function rewriteUriLine(line: string, ctx: Context): string {
-  const start = line.length - line.trimStart().length;
-  const end = line.trimEnd().length;
+function rewriteUriLine(line: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   if (start >= end) return line;
-  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx) + line.slice(end);
+  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx, form) + line.slice(end);
 }
 
-/** One `NAME=value` of an attribute list (RFC 8216 4.2), as offsets into the line. */
-interface Attribute {
-  name: string;
-  valueStart: number;
-  valueEnd: number;
-  quoted: boolean;
-}
-
-/**
- * Parses an attribute list from `start` per RFC 8216 4.2: comma-separated `AttributeName=AttributeValue`,
- * where a quoted-string may itself contain commas. Whitespace around names is tolerated (as players do).
- * Returns undefined for a list it cannot read to the end (an unterminated quote, a piece without `=`), so the
- * caller leaves the line exactly as it was. Linear: every character is visited once.
- */
-export function parseAttributeList(line: string, start: number): Attribute[] | undefined {
-  const attributes: Attribute[] = [];
-  let pos = start;
-  const length = line.length;
-  while (pos < length) {
-    const eq = line.indexOf('=', pos);
-    if (eq === -1) return line.slice(pos).trim() === '' ? attributes : undefined;
-    const name = line.slice(pos, eq).trim();
-    if (name.includes(',')) return undefined;
-    let valueStart = eq + 1;
-    while (valueStart < length && (line.charCodeAt(valueStart) === 0x20 || line.charCodeAt(valueStart) === 0x09)) valueStart++;
-    let valueEnd: number;
-    let next: number;
-    let quoted = false;
-    if (line.charCodeAt(valueStart) === 0x22 /* " */) {
-      const close = line.indexOf('"', valueStart + 1);
-      if (close === -1) return undefined;
-      quoted = true;
-      valueEnd = close + 1;
-      const comma = line.indexOf(',', valueEnd);
-      if (comma !== -1 && line.slice(valueEnd, comma).trim() !== '') return undefined;
-      next = comma === -1 ? length : comma + 1;
-      if (comma === -1 && line.slice(valueEnd).trim() !== '') return undefined;
-    } else {
-      const comma = line.indexOf(',', valueStart);
-      valueEnd = comma === -1 ? length : comma;
-      next = comma === -1 ? length : comma + 1;
-    }
-    attributes.push({ name, valueStart, valueEnd, quoted });
-    pos = next;
-  }
-  return attributes;
-}
-
-function rewriteAttributeList(line: string, start: number, names: readonly string[], ctx: Context): string {
+function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
   const attributes = parseAttributeList(line, start);
   if (attributes === undefined) return line.slice(start);
+  if (attributes.length > ctx.maxAttributes) {
+    ctx.refused = 'too-many-attributes';
+    return line.slice(start);
+  }
+  const duplicated = duplicateName(attributes) !== undefined;
   let out = '';
   let pos = start;
   for (const a of attributes) {
     // Only quoted-string values hold URIs (RFC 8216 4.4); anything else is left as written.
-    if (!a.quoted || !names.includes(a.name)) continue;
+    if (!a.quoted || !kinds.has(a.name)) continue;
     const uri = line.slice(a.valueStart + 1, a.valueEnd - 1);
     if (uri.trim() === '') continue;
+    if (duplicated) {
+      withhold('duplicate-attribute', ctx);
+      continue;
+    }
+    if (!a.strict) {
+      withhold('loose-attribute', ctx);
+      continue;
+    }
     out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx);
     pos = a.valueEnd - 1;
   }
   return out + line.slice(pos);
 }
 
-/**
- * EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remembers NAME/VALUE variables, which come from the origin's playlist.
- * QUERYPARAM and IMPORT variables are left for the player to resolve: QUERYPARAM values come from the viewer's
- * URL, and copying viewer bytes into the playlist would let a viewer inject quotes, attributes or lines.
- */
-function recordDefine(list: string, ctx: Context): void {
-  const attributes = parseAttributeList(list, 0);
-  if (attributes === undefined) return;
-  const get = (n: string): string | undefined => {
-    const a = attributes.find((x) => x.name === n && x.quoted);
-    return a === undefined ? undefined : list.slice(a.valueStart + 1, a.valueEnd - 1);
-  };
-  const name = get('NAME');
-  const value = get('VALUE');
-  if (name !== undefined && value !== undefined) ctx.variables.set(name, value);
-}
-
-/** How much of a URI, variables substituted, is enough to know its scheme and host. */
-const PREFIX_LIMIT = 2048;
-
-/**
- * The first PREFIX_LIMIT characters of `uri` with `{$name}` references (RFC 8216bis 4.3) substituted, up to
- * the first reference this playlist does not define (IMPORT, QUERYPARAM) or an unclosed `{$`. Returns
- * undefined when such a reference comes before the host is fixed (`{$base}/seg.ts`). Bounded work per URI
- * however large or numerous the variables; the URI itself is written back unsubstituted, so the output never
- * grows by a variable's size. `complete` tells whether the prefix is the whole URI.
- */
-function substitutedPrefix(uri: string, ctx: Context): { prefix: string; complete: boolean } | undefined {
-  let out = '';
-  let pos = 0;
-  while (pos < uri.length && out.length < PREFIX_LIMIT) {
-    const room = PREFIX_LIMIT - out.length;
-    const open = uri.indexOf('{$', pos);
-    if (open === -1 || open - pos >= room) {
-      const take = Math.min(room, uri.length - pos);
-      out += uri.slice(pos, pos + take);
-      pos += take;
-      break;
-    }
-    out += uri.slice(pos, open);
-    const close = uri.indexOf('}', open + 2);
-    const value = close === -1 ? undefined : ctx.variables.get(uri.slice(open + 2, close));
-    if (value === undefined) return hostFixed(out) ? { prefix: out, complete: false } : undefined;
-    out += value.slice(0, PREFIX_LIMIT - out.length);
-    pos = close + 1;
-  }
-  return { prefix: out, complete: pos >= uri.length && out.length < PREFIX_LIMIT };
-}
-
-/**
- * True when nothing appended to `prefix` can change the host a player resolves it to: a root-relative path
- * (`/a` + anything stays on this host), a relative path that can no longer become an `http(s):` scheme, or an
- * absolute URL whose authority has ended.
- */
-function hostFixed(prefix: string): boolean {
-  if (prefix === '' || needsFullParse(prefix)) return false;
-  if (schemeOf(prefix) !== undefined || prefix.startsWith('//')) return hostEndsWithin(prefix);
-  if (prefix.startsWith('/')) return prefix.length >= 2;
-  return !'https:'.startsWith(prefix.toLowerCase());
-}
-
-/** For a prefix: true when it is relative, or its authority is followed by a path, query or fragment. */
-function hostEndsWithin(prefix: string): boolean {
-  const scheme = schemeOf(prefix);
-  const rest = scheme === undefined ? prefix : prefix.slice(scheme.length + 1);
-  if (!rest.startsWith('//')) return scheme === undefined;
-  const after = rest.slice(2);
-  return after.includes('/') || after.includes('?') || after.includes('#');
-}
 
 /** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
-function rewriteUri(uri: string, ctx: Context): string {
-  // Controls, spaces and backslashes: a browser's URL parser (WHATWG) strips or rewrites them, and may then
-  // read another host than RFC 3986 does ("/\evil.example/", "h\ttps://..."). Such URIs never get credentials.
-  if (needsFullParse(uri)) return untouched(uri, ctx);
+function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
+  const literalProblem = ambiguity(uri);
+  if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
   let probe = uri;
   let complete = true;
   const hasVariables = uri.includes('{$');
   if (hasVariables) {
     const sub = substitutedPrefix(uri, ctx);
-    if (sub === undefined || needsFullParse(sub.prefix)) return untouched(uri, ctx);
+    if (sub === undefined) return withhold('ambiguous-variable', ctx, uri);
+    const problem = ambiguity(sub.prefix);
+    if (problem !== undefined) return withhold(problem, ctx, uri);
     probe = sub.prefix;
     complete = sub.complete;
   }
-  if (!qualifies(probe, complete, ctx)) return untouched(uri, ctx);
+  if (!qualifies(probe, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
   ctx.rewritten++;
+  if (hasVariables && ctx.credentialVariables.size > 0) countCredentialReferences(uri, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
-  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx);
+  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx, form);
 }
 
-function untouched(uri: string, ctx: Context): string {
-  ctx.untouched++;
-  return uri;
-}
 
-const CREDENTIAL_IN_VALUE = /(?:^|[?&])(?:Policy|Signature|Key-Pair-Id|Hash-Algorithm|Expires)(?:-PREFIX)?=/;
 
-function substituteCredentialVariables(uri: string, ctx: Context): string {
-  let out = '';
-  let pos = 0;
-  for (;;) {
-    const open = uri.indexOf('{$', pos);
-    if (open === -1) break;
-    const close = uri.indexOf('}', open + 2);
-    if (close === -1) break;
-    const value = ctx.variables.get(uri.slice(open + 2, close));
-    const inline = value !== undefined && value.length <= PREFIX_LIMIT && CREDENTIAL_IN_VALUE.test(value);
-    out += inline ? uri.slice(pos, open) + value : uri.slice(pos, close + 1);
-    pos = close + 1;
-  }
-  return out + uri.slice(pos);
-}
-
-/** C0 controls, space, DEL or a backslash anywhere: characters WHATWG URL parsing strips or treats as "/". */
-function needsFullParse(uri: string): boolean {
-  for (let i = 0; i < uri.length; i++) {
-    const c = uri.charCodeAt(i);
-    if (c <= 0x20 || c === 0x5c || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/**
- * A URI gets credentials only when it resolves to the viewer's own host or an allowed host: credentials are
- * bearer tokens. Relative and root-relative references resolve to the playlist's host (RFC 3986 5.2).
- * Non-HTTP schemes (`skd:`, `data:`, ...) never qualify. `complete` is false when `uri` is only a prefix of
- * the real URI: then its authority must end within the prefix.
- */
-function qualifies(uri: string, complete: boolean, ctx: Context): boolean {
-  const scheme = schemeOf(uri);
-  if (scheme === undefined && !uri.startsWith('//')) return true;
-  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return false;
-  if (!complete && !hostEndsWithin(uri)) return false;
-  let resolved: URL;
-  try {
-    resolved = new URL(uri, ctx.viewer);
-  } catch {
-    return false;
-  }
-  if (resolved.protocol !== 'https:' && resolved.protocol !== 'http:') return false;
-  // Never send credentials in clear text when the viewer uses TLS.
-  if (resolved.protocol === 'http:' && ctx.viewer.protocol === 'https:') return false;
-  if (resolved.username !== '' || resolved.password !== '') return false;
-  if (resolved.host === ctx.viewer.host) return true;
-  return ctx.allowHosts.has(resolved.host) || ctx.allowHosts.has(resolved.hostname);
-}
-
-/** RFC 3986 3.1 scheme, lower-cased, or undefined for a relative reference. */
-function schemeOf(uri: string): string | undefined {
-  const first = uri.charCodeAt(0);
-  if (!((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) return undefined;
-  for (let i = 1; i < uri.length; i++) {
-    const c = uri.charCodeAt(i);
-    if (c === 0x3a /* : */) return uri.slice(0, i).toLowerCase();
-    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
-    if (!ok) return undefined;
-  }
-  return undefined;
-}
+/** `literal`: the credentials themselves, even in the compact form (where `as-configured` is `{$cfhls}`). */
+type CredentialForm = 'as-configured' | 'literal';
 
 /**
  * Appends the credentials to the query (before any fragment), after removing credentials already present,
  * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
  */
-function appendCredentials(uri: string, ctx: Context): string {
+function appendCredentials(uri: string, ctx: Context, form: CredentialForm): string {
+  const [credentials, queryCredentials] = form === 'literal'
+    ? [ctx.literalCredentials, ctx.literalQueryCredentials]
+    : [ctx.credentials, ctx.queryCredentials];
   const hash = uri.indexOf('#');
   const fragment = hash === -1 ? '' : uri.slice(hash);
   const head = hash === -1 ? uri : uri.slice(0, hash);
   const q = head.indexOf('?');
-  if (q === -1) return hash === -1 ? head + ctx.queryCredentials : `${head}${ctx.queryCredentials}${fragment}`;
+  if (q === -1) return hash === -1 ? head + queryCredentials : `${head}${queryCredentials}${fragment}`;
   const path = head.slice(0, q);
   const query = head.slice(q + 1);
   let kept = query;
@@ -514,5 +384,5 @@ function appendCredentials(uri: string, ctx: Context): string {
     if (keep.length !== pieces.length) kept = keep.join('&');
   }
   const separator = kept === '' || kept.endsWith('&') ? '' : '&';
-  return `${path}?${kept}${separator}${ctx.credentials}${fragment}`;
+  return `${path}?${kept}${separator}${credentials}${fragment}`;
 }

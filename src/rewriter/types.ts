@@ -1,3 +1,4 @@
+import type { CompactSkip } from './compact.js';
 import type { Credentials } from './credentials.js';
 
 /** Options of {@link rewritePlaylist}. */
@@ -13,10 +14,61 @@ export interface RewriteOptions {
   credentials?: Credentials;
   /** Suffix of the credential params in `url`'s query: `''` (default) for a signed URL, `-PREFIX` at the edge. */
   credentialSuffix?: string;
+  /** Bounds on hostile input; a playlist past one is refused (see {@link RefusalReason}). Default: none. */
+  limits?: RewriteLimits;
+  /**
+   * Write the credentials once, in `#EXT-X-DEFINE:NAME="cfhls"`, and `{$cfhls}` in every URI (media playlists
+   * only; players need EXT-X-DEFINE support). Default: false.
+   */
+  compact?: boolean;
+}
+
+/**
+ * Bounds that keep the worst accepted playlist within a function's time and memory (the edge sets them; see
+ * src/edge/config.ts for the values and the measurements behind them). Each is checked as the scan goes, so a
+ * playlist past a bound costs no more than the part read before it.
+ */
+export interface RewriteLimits {
+  /** Longest URI line or `#EXT-X-` tag line, in characters (comments and other tags are not read). */
+  maxLineChars?: number;
+  /** Most attributes in one URI-carrying or EXT-X-DEFINE tag. */
+  maxAttributes?: number;
+  /** Largest rewritten text, in characters (input plus the credentials added). */
+  maxOutputChars?: number;
 }
 
 /** Why a playlist was returned without credentials. */
 export type SkipReason = 'canned-policy' | 'no-credentials';
+
+/**
+ * Why a same-host-looking URI got no credentials: the players this project supports could read it differently,
+ * so it fails closed.
+ * - `whitespace-or-control`: a character some reader trims, strips or rewrites (Unicode White_Space, C0, DEL, `\`).
+ * - `scheme-like-prefix`: a `:` before the first `/`, `?` or `#` that is not `http(s)://host` (hls.js passes
+ *   `https:evil/x`, `1a://x` through unresolved and the browser resolves them against the page).
+ * - `extra-slashes`: `///host` or `https:///host`, read as a host by some resolvers and a path by others.
+ * - `duplicate-attribute`: the tag repeats an attribute (hls.js keeps the last, others the first).
+ * - `loose-attribute`: whitespace between `=` and the quoted value, or after its closing quote (hls.js then
+ *   reads the quotes as part of the value).
+ * - `ambiguous-variable`: a `{$name}` whose value players could read differently (redefined, duplicated or
+ *   unquoted EXT-X-DEFINE attributes, a VALUE that itself holds a reference).
+ */
+export type WithheldReason =
+  | 'whitespace-or-control'
+  | 'scheme-like-prefix'
+  | 'extra-slashes'
+  | 'duplicate-attribute'
+  | 'loose-attribute'
+  | 'ambiguous-variable';
+
+/**
+ * Why a playlist must not be served at all (see {@link RewriteResult.refused}).
+ * - `credential-variable`: EXT-X-DEFINE QUERYPARAM or IMPORT names a credential param (`Signature`, ...) and the
+ *   variable is used somewhere other than a URI that gets credentials anyway: a player would copy the viewer's
+ *   credentials there.
+ * - `line-too-long`, `too-many-attributes`, `output-too-large`: past one of {@link RewriteLimits}.
+ */
+export type RefusalReason = 'credential-variable' | 'line-too-long' | 'too-many-attributes' | 'output-too-large';
 
 /** Result of {@link rewritePlaylistDetailed}. */
 export interface RewriteResult {
@@ -28,4 +80,13 @@ export interface RewriteResult {
   untouched: number;
   /** Set when nothing could be propagated. */
   skipped?: SkipReason;
+  /** URIs that looked same-host but got no credentials because readers could disagree, by reason (also counted in `untouched`). */
+  withheld: Partial<Record<WithheldReason, number>>;
+  /** Set when the playlist must not be served to this viewer; `text` is then empty. */
+  refused?: RefusalReason;
+  /** When `compact` was asked for: `applied`, or why the playlist kept the full form. */
+  compact?: 'applied' | CompactSkip;
 }
+
+/** A {@link RewriteResult} without the text, for a playlist rewritten in chunks. */
+export type RewriteSummary = Omit<RewriteResult, 'text'>;

@@ -12,7 +12,8 @@ export type PrivateKeySource = 'secretsmanager' | 'ssm';
 export interface SignerConfig {
   /**
    * Host name viewers use for media (the distribution's domain or an alternate domain name). Absent: each
-   * request's `x-cfhls-viewer-host` header, set by the distribution's CloudFront Function, names it.
+   * request's `x-cfhls-viewer-host` header, set by the distribution's CloudFront Function to the distribution's
+   * own domain, names it.
    */
   distributionDomain?: string;
   /** CloudFront public key ID (member of the distribution's trusted key group). */
@@ -39,7 +40,8 @@ export interface SignerConfig {
   /**
    * Optional catalog: content id -> title folder path (starting and ending with `/`). When set, only these ids
    * are known (others get 400) and each signs its own folder instead of `contentPrefix + id + '/'`. Never read
-   * from the environment; the local edge sets it from its origin folder (whose root is itself a title).
+   * from the environment; the local edge sets it from its origin folder (whose root is itself a title). No
+   * title's folder may lie inside another's (createSignerService refuses such a catalog, see catalog.ts).
    */
   titles?: Readonly<Record<string, string>>;
   /**

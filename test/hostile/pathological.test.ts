@@ -44,10 +44,16 @@ describe('the rewriter on pathological input', () => {
   it('handles 100k commas in an attribute list under its budget', () => {
     const bare = `#EXTM3U\n#EXT-X-MEDIA:${','.repeat(100_000)}URI="a.m3u8"\n`;
     expect(underBudget('100k bare commas', 2_000, bare).text).toBe(bare);
-    const attrs = `#EXTM3U\n#EXT-X-MEDIA:${'A=1,'.repeat(100_000)}URI="a.m3u8"\n`;
-    const out = underBudget('100k A=1, attributes', 2_000, attrs);
+    const distinct = Array.from({ length: 100_000 }, (_, i) => `A${i}=1,`).join('');
+    const attrs = `#EXTM3U\n#EXT-X-MEDIA:${distinct}URI="a.m3u8"\n`;
+    const out = underBudget('100k distinct A<i>=1, attributes', 2_000, attrs);
     expect(out.rewritten).toBe(1);
     expect(nonUriBytesProblem(attrs, out.text)).toBeUndefined();
+    // The same attribute 100k times: players disagree on which copy counts, so the URI gets no credentials.
+    const repeated = `#EXTM3U\n#EXT-X-MEDIA:${'A=1,'.repeat(100_000)}URI="a.m3u8"\n`;
+    const withheld = underBudget('100k repeated A=1, attributes', 2_000, repeated);
+    expect(withheld.text).toBe(repeated);
+    expect(withheld.withheld['duplicate-attribute']).toBe(1);
   });
 
   it('handles deeply repeated {$var} references, unclosed references and unknown names under its budget', () => {
@@ -110,4 +116,38 @@ describe('the rewriter runs in linear time', () => {
       expect(ratio).toBeLessThan(32);
     });
   }
+});
+
+describe('the rewriter with limits for hostile input', () => {
+  const limits = { maxLineChars: 1_000, maxAttributes: 10, maxOutputChars: 100_000 };
+  const limited = (text: string) => rewritePlaylistDetailed(text, { url: VIEWER_URL, limits });
+
+  it('refuses a URI line or an #EXT-X- tag line past maxLineChars, and reads past long comments and #EXTINF titles', () => {
+    expect(limited(`#EXTM3U\n${'a'.repeat(1_001)}\n`)).toMatchObject({ refused: 'line-too-long', text: '' });
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:URI="${'a'.repeat(1_000)}"\n`).refused).toBe('line-too-long');
+    const ok = limited(`#EXTM3U\n# ${'c'.repeat(5_000)}\n#EXTINF:4,${'t'.repeat(5_000)}\n${'a'.repeat(1_000)}\n`);
+    expect(ok.refused).toBeUndefined();
+    expect(ok.rewritten).toBe(1);
+  });
+
+  it('refuses a URI-carrying or EXT-X-DEFINE tag with more than maxAttributes attributes', () => {
+    const attrs = (n: number) => Array.from({ length: n }, (_, i) => `A${i}=1`).join(',');
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:${attrs(10)},URI="a.mp4"\n`).refused).toBe('too-many-attributes');
+    expect(limited(`#EXTM3U\n#EXT-X-DEFINE:${attrs(11)}\n`).refused).toBe('too-many-attributes');
+    expect(limited(`#EXTM3U\n#EXT-X-MAP:${attrs(9)},URI="a.mp4"\n`).refused).toBeUndefined();
+  });
+
+  it('stops at maxOutputChars: 16 MB of one-byte URI lines is refused after about the limit, not after 8M credentials', () => {
+    const text = `#EXTM3U\n${'a\n'.repeat(8 * MB)}`;
+    const { ms, value } = timed(() => rewritePlaylistDetailed(text, { url: VIEWER_URL, limits: { maxOutputChars: 20 * MB } }));
+    console.log(`16 MB of one-byte URI lines with a 20 MB output limit: refused after ${value.rewritten} URIs in ${ms.toFixed(0)} ms`);
+    expect(value.refused).toBe('output-too-large');
+    expect(value.text).toBe('');
+    expect(value.rewritten).toBeLessThan(8 * MB);
+    expect(text.length + value.rewritten * (CREDS.length + 1)).toBeGreaterThan(20 * MB);
+  });
+
+  it('refuses a playlist whose text alone is past maxOutputChars before reading it', () => {
+    expect(limited(`#EXTM3U\n${'#x\n'.repeat(40_000)}`).refused).toBe('output-too-large');
+  });
 });

@@ -81,13 +81,21 @@ describe('the rewriter against variable tricks', () => {
 });
 
 describe('the rewriter against whitespace players trim', () => {
-  it('appends credentials before trailing Unicode whitespace (U+FEFF, U+00A0) that players trim, not after it', () => {
+  it('withholds credentials from a URI with Unicode whitespace (U+FEFF, U+00A0, U+2028) that some players trim and others keep', () => {
     for (const ws of ['\ufeff', '\u00a0', '\u2028']) {
-      const text = `#EXTM3U\n#EXTINF:4,\nseg.ts${ws}\n`;
-      const out = rewrite(text).text;
-      expect(withoutCredentials(parse(out))).toEqual(withoutCredentials(parse(text)));
-      expect(nonUriBytesProblem(text, out)).toBeUndefined();
+      for (const text of [`#EXTM3U\n#EXTINF:4,\nseg.ts${ws}\n`, `#EXTM3U\n#EXTINF:4,\n${ws}seg.ts\n`, `#EXTM3U\n#EXT-X-MAP:URI="${ws}init.mp4"\n`]) {
+        const out = rewrite(text);
+        expect(out.text).toBe(text);
+        expect(out.withheld).toEqual({ 'whitespace-or-control': 1 });
+      }
     }
+  });
+
+  it('keeps credentials on a URI line with ASCII spaces and tabs around it, which every reader trims alike', () => {
+    const text = '#EXTM3U\n#EXTINF:4,\n \tseg.ts\t \n';
+    const out = rewrite(text).text;
+    expect(out).toBe(`#EXTM3U\n#EXTINF:4,\n \tseg.ts?${CREDS}\t \n`);
+    expect(withoutCredentials(parse(out))).toEqual(withoutCredentials(parse(text)));
   });
 
   it('leaves a tag line with leading whitespace alone: players trim it and read a tag, not a URI', () => {

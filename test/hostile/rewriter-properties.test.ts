@@ -11,6 +11,7 @@ import {
   parse,
   withoutCredentials,
 } from './oracle.js';
+import { hlsJsLeak, whatwgLeak } from './readers.js';
 
 // Property-based tests over the 60 m3u8-parser fixtures, mutated: lines deleted, duplicated, swapped and
 // inserted (from other fixtures and from a pool of hostile URIs), line endings switched, characters inserted,
@@ -131,6 +132,18 @@ describe('rewriter properties over mutated m3u8-parser fixtures', () => {
         expect(foreignCredentialProblem(rewrite(text).text)).toBeUndefined();
       }),
       RUNS,
+    );
+  });
+
+  it('never lets hls.js or a WHATWG reader (variables substituted) send a credential to a foreign host', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated, async (text) => {
+        const out = rewrite(text);
+        if (out.refused !== undefined) return; // nothing is served
+        expect(whatwgLeak(out.text, VIEWER_URL)).toBeUndefined();
+        expect(await hlsJsLeak(out.text, VIEWER_URL)).toBeUndefined();
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { parseAttributes, playlistUris, tamperSignature, withoutCredentials } from '../../src/cli/commands/verify.js';
+import { playlistUris, tamperSignature, withoutCredentials } from '../../src/cli/commands/verify.js';
+import { URI_ATTRIBUTES } from '../../src/hls/index.js';
+import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
 
@@ -21,8 +23,24 @@ function io() {
 }
 
 describe('verify: playlist walking helpers', () => {
-  it('parses attribute lists with commas inside quoted strings', () => {
-    expect(parseAttributes('TYPE=AUDIO,NAME="a,b",URI="x.m3u8?a=1,2",DEFAULT=YES')).toEqual({ TYPE: 'AUDIO', NAME: 'a,b', URI: 'x.m3u8?a=1,2', DEFAULT: 'YES' });
+  it('reads attribute lists with commas inside quoted strings', () => {
+    expect(playlistUris('#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,NAME="a,b",URI="x.m3u8?a=1,2",DEFAULT=YES\n')).toEqual([{ kind: 'rendition', uri: 'x.m3u8?a=1,2' }]);
+  });
+
+  it('walks every URI place the rewriter gives credentials, from the same tag table', () => {
+    const lines = ['#EXTM3U'];
+    for (const [tag, kinds] of URI_ATTRIBUTES) {
+      lines.push(`#${tag}:${[...kinds.keys()].map((name) => `${name}="${tag.toLowerCase()}-${name.toLowerCase()}.x"`).join(',')}`);
+    }
+    lines.push('#EXT-X-PREFETCH:prefetch.ts', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'variant.m3u8', '#EXTINF:4,', 'segment.ts', '');
+    const playlist = lines.join('\n');
+    const walked = playlistUris(playlist);
+    const rewrite = rewritePlaylistDetailed(playlist, { url: 'https://d.example/m.m3u8?Policy=P&Signature=S&Key-Pair-Id=K' });
+    expect(walked).toHaveLength(rewrite.rewritten);
+    expect(new Set(walked.map((w) => w.kind))).toEqual(new Set([
+      'rendition', 'iframe-playlist', 'image-playlist', 'key', 'map', 'session-data', 'part', 'preload-hint', 'rendition-report',
+      'steering-manifest', 'interstitial-asset', 'interstitial-asset-list', 'daterange-uri', 'prefetch', 'variant', 'segment',
+    ]));
   });
 
   it('finds variants, renditions, I-frame playlists, keys, maps and byte-range segments, and skips skd: keys', () => {

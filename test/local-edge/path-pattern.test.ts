@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPathPattern, selectBehavior } from '../../src/local-edge/path-pattern.js';
+import { matchPathPattern, normalizeRequestPath, selectBehavior } from '../../src/local-edge/path-pattern.js';
 
 describe('CloudFront path patterns', () => {
   it('matches *.m3u8 against playlists in any folder and nothing else', () => {
@@ -40,5 +40,28 @@ describe('CloudFront path patterns', () => {
     expect(selectBehavior(behaviors, '/api/x.m3u8').name).toBe('api');
     expect(selectBehavior(behaviors, '/t/master.m3u8').name).toBe('playlists');
     expect(selectBehavior(behaviors, '/t/seg0.ts').name).toBe('default');
+  });
+});
+
+describe('the path CloudFront matches behaviors against (RFC 3986 normalization)', () => {
+  // [raw path, normalized path, whether a browser's URL parser resolves the raw path to the same path]
+  it.each([
+    ['/movies/42/v1/seg0.ts', '/movies/42/v1/seg0.ts', true],
+    ['/movies/42/../43/v1/seg0.ts', '/movies/43/v1/seg0.ts', true],
+    ['/movies/42/%2e%2e/43/v1/seg0.ts', '/movies/43/v1/seg0.ts', true],
+    ['/movies/42/%2E%2E/43/v1/seg0.ts', '/movies/43/v1/seg0.ts', true],
+    ['/movies/42/.%2E/43/v1/seg0.ts', '/movies/43/v1/seg0.ts', true],
+    // %2F is reserved: it stays encoded, so "..%2F43" is an ordinary segment.
+    ['/movies/42/%2E%2E%2F43/v1/seg0.ts', '/movies/42/..%2F43/v1/seg0.ts', false],
+    ['//api//sign', '/api/sign', false],
+    ['/%61pi/sign', '/api/sign', false],
+    ['/a/./b/.', '/a/b/', true],
+    ['/a/..', '/', true],
+    ['/../../x', '/x', true],
+    ['/a/.../b', '/a/.../b', true],
+    ['/a%20b/%7e', '/a%20b/~', false],
+  ] as const)('%s is matched as %s', (raw, normalized, sameInBrowsers) => {
+    expect(normalizeRequestPath(raw)).toBe(normalized);
+    expect(new URL(`http://h${raw}`).pathname === normalized).toBe(sameInBrowsers);
   });
 });

@@ -169,10 +169,10 @@ describe('signer modeling limits and startup errors', () => {
     expect(api.origin.function!.environment).not.toHaveProperty('CFHLS_KEY_PAIR_ID');
   });
 
-  it('runs the CloudFront Function code with CloudFront\'s event shape', async () => {
+  it('runs the CloudFront Function code with CloudFront\'s event shape; the host is the distribution\'s, not the viewer\'s Host', async () => {
     const api = loadTemplate(join(root, 'template.yaml')).behaviors.find((b) => b.pathPattern === '/api/*')!;
     const fn = compileCloudFrontFunction(api.cloudFrontFunctions[0]!);
-    const request = toCfFunctionRequest('GET', '/api/sign', 'content=x', ['Host', 'd1.cloudfront.net', 'Authorization', 'Bearer a.b.c', 'Cookie', 'k=v']);
+    const request = toCfFunctionRequest('GET', '/api/sign', 'content=x', ['Host', 'evil.example', 'X-Cfhls-Viewer-Host', 'evil.example', 'Authorization', 'Bearer a.b.c', 'Cookie', 'k=v']);
     const r = await fn.run({ version: '1.0', context: { distributionDomainName: 'd1.cloudfront.net', distributionId: 'E1', eventType: 'viewer-request', requestId: 'r' }, viewer: { ip: '192.0.2.1' }, request });
     expect(r.kind).toBe('request');
     if (r.kind !== 'request') return;

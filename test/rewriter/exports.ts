@@ -1,3 +1,3 @@
 // Internal entry points the tests reach into, gathered in one place.
 export { assertPlaylist, isPlaylist, rewritePlaylist, rewritePlaylistDetailed } from '../../src/rewriter/index.js';
-export { parseAttributeList as parseAttributeListForTest } from '../../src/rewriter/rewrite.js';
+export { parseAttributeList as parseAttributeListForTest } from '../../src/hls/index.js';

