@@ -1,18 +1,19 @@
 /**
- * Edge handlers per call: viewer-request, and origin-response with S3 GetObject mocked (aws-sdk-client-mock), so
- * the figure is this code's own time (event handling, rewrite, headers), not the network's. p50/p99 over N calls,
- * and heap used after a forced GC before and after the loop (growth would mean a leak across invocations).
+ * Edge handlers per call: viewer-request, and origin-response against S3 on loopback (a local HTTP server), so
+ * the figure is this code's own time (event handling, signing, rewrite, headers), not the network's. Two cases
+ * for origin-response: a warm instance whose origin cache holds the object (the event's ETag matches: no origin
+ * read), and a read of S3 on every call (the ETag differs). p50/p99 over N calls, and heap used after a forced GC
+ * before and after the loop (growth would mean a leak across invocations).
  */
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda';
 import { handler as viewerRequest } from '../src/edge/viewer-request.js';
 import { handler as originResponse } from '../src/edge/origin-response.js';
 import { setLogSink } from '../src/edge/log.js';
+import { atEndpoint, md5Etag, s3Object, startFaultyS3, useCredentials } from '../test/helpers/s3.js';
 import { multivariantPlaylist, vodPlaylist } from './generate.js';
 import { fmt, heapUsedAfterGc, percentile, table, target } from './stats.js';
 import type { BenchOptions } from './stats.js';
@@ -105,7 +106,8 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
   const previousSink = setLogSink(() => {
     logLines++; // the JSON line is still built and redacted; only the write to stdout is skipped
   });
-  const s3 = mockClient(S3Client);
+  const s3 = await startFaultyS3();
+  const restoreEnv = useCredentials();
   try {
     const figures: HandlerFigures[] = [];
 
@@ -120,21 +122,18 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
       },
     ));
 
-    const orEvent = loadEvent<CloudFrontResponseEvent>('origin-response/s3-playlist-200');
-    const bodies: Array<[string, string, string]> = [
-      ['origin-response, multivariant (10 variants)', '/movies/42/master.m3u8', multivariantPlaylist()],
-      ['origin-response, VOD 1,000 segments', '/movies/42/1080p/index.m3u8', vodPlaylist(1_000)],
+    const orEvent = atEndpoint(loadEvent<CloudFrontResponseEvent>('origin-response/s3-playlist-200'), s3.endpoint);
+    // [name, uri, body, origin cache hit]: a hit when the event's ETag is the stored object's (warm instance).
+    const bodies: Array<[string, string, string, boolean]> = [
+      ['origin-response, multivariant (10 variants), origin cache hit', '/movies/42/master.m3u8', multivariantPlaylist(), true],
+      ['origin-response, VOD 1,000 segments, origin cache hit', '/movies/42/1080p/index.m3u8', vodPlaylist(1_000), true],
+      ['origin-response S3 read (loopback), VOD 1,000 segments', '/movies/42/1080p/index.m3u8', vodPlaylist(1_000), false],
     ];
-    for (const [name, uri, text] of bodies) {
-      const bytes = new Uint8Array(Buffer.from(text));
-      s3.reset();
-      s3.on(GetObjectCommand).callsFake(async () => ({
-        ContentLength: bytes.length,
-        ContentType: 'application/vnd.apple.mpegurl',
-        Body: { transformToByteArray: async () => bytes },
-      }));
+    for (const [name, uri, text, hit] of bodies) {
+      s3.otherwise = s3Object(text);
       const base = structuredClone(orEvent);
       base.Records[0]!.cf.request.uri = uri;
+      base.Records[0]!.cf.response.headers.etag = [{ key: 'ETag', value: hit ? md5Etag(text) : '"another-version"' }];
       figures.push(await timeCalls(
         name,
         calls,
@@ -144,8 +143,9 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
           const headers = (r as { headers: Record<string, Array<{ value: string }>> }).headers;
           if (headers['x-cfhls-rewrite']?.[0]?.value !== 'rewritten') throw new Error(`${name}: playlist was not rewritten`);
         },
-        () => s3.resetHistory(), // the mock records every call; drop that so it does not count as our heap
+        () => void (s3.requests.length = 0), // the server records every request; that is not our heap
       ));
+      s3.requests.length = 0;
     }
 
     const rows = figures.map((f) => [
@@ -179,7 +179,8 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
     }
     return { figures, lines };
   } finally {
-    s3.restore();
+    restoreEnv();
+    await s3.close();
     setLogSink(previousSink);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,signer,big-playlists,compression]`
+ * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,edge-cost,signer,big-playlists,compression]`
  *
  * Runs every section in one process and prints figures. Ratios are measured in the same run; targets are printed
  * as PASS/MISS lines and never fail the run (timings are not assertions). Exit code 1 only when a section crashes.
@@ -13,12 +13,13 @@ import * as bigPlaylists from './big-playlists.js';
 import * as coldStart from './cold-start.js';
 import * as compression from './compression.js';
 import * as cost from './cost.js';
+import * as edgeCost from './edge-cost.js';
 import * as handlers from './handlers.js';
 import * as rewriter from './rewriter.js';
 import type { HandlerFigures } from './handlers.js';
 import type { RewriterFigures } from './rewriter.js';
 
-const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'signer', 'big-playlists', 'compression'] as const;
+const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'edge-cost', 'signer', 'big-playlists', 'compression'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; freshBundles: boolean; only: Set<Section> } {
@@ -88,6 +89,10 @@ async function main(): Promise<number> {
   await section('cost', 'cost per million playlist fetches', async () => {
     if (rsaSignMs === undefined || handlerFigures.length === 0) return ['skipped: needs the rewriter and handlers sections'];
     return cost.run({ handlers: handlerFigures, rewriter: rewriterFigures, rsaSignMs }).lines;
+  });
+  await section('edge-cost', 'edge economics per million playlist requests (before/after, both viewer-request kinds)', async () => {
+    if (handlerFigures.length === 0) return ['skipped: needs the handlers section'];
+    return edgeCost.run(handlerFigures).lines;
   });
   await section('signer', 'signer', async () => {
     // bench/signer.ts is written by the signing helper; include it when it is there.

@@ -2,6 +2,8 @@
 // Builds every artifact with esbuild:
 //  - dist/functions/<name>/index.mjs  one self-contained, minified ESM bundle per src/functions/<name>/index.ts
 //    (the exact files that deploy and that the local edge runs)
+//  - dist/cloudfront-functions/<name>.js  each src/cloudfront-functions/<name>.ts as a CloudFront Function
+//    (scripts/cloudfront-function.mjs); `--sync-template` also writes that code into template.yaml
 //  - dist/lib/index.js                the library (package main export)
 //  - dist/cli.js                      the CLI behind bin/cloudfront-hls
 //  - dist/types/                      declarations for the library
@@ -13,7 +15,7 @@
 // explicit `npm run build` still fails loudly. See aws/aws-lambda-builders,
 // aws_lambda_builders/workflows/nodejs_npm/actions.py (NodejsNpmInstallAction) and test/deploy/sam-build.test.ts.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const { build } = await import('esbuild');
+// Imported only now: it imports esbuild itself, which a production-only install (sam build) does not have.
+const { buildCloudFrontFunction, MAX_FUNCTION_BYTES, syncTemplate, TEMPLATE_RESOURCES, templateFunctionCode } = await import('./cloudfront-function.mjs');
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
@@ -60,6 +64,22 @@ for (const name of functions) {
     banner: { js: requireShim },
   });
   log(`built dist/functions/${name}/index.mjs (${statSync(outfile).size} bytes)`);
+}
+
+mkdirSync(join(root, 'dist', 'cloudfront-functions'), { recursive: true });
+if (process.argv.includes('--sync-template')) {
+  const changed = await syncTemplate();
+  log(changed.length > 0 ? `template.yaml: FunctionCode updated for ${changed.join(', ')}` : 'template.yaml: FunctionCode already current');
+}
+const templateText = readFileSync(join(root, 'template.yaml'), 'utf8');
+for (const [name, resource] of Object.entries(TEMPLATE_RESOURCES)) {
+  const code = await buildCloudFrontFunction(name);
+  if (Buffer.byteLength(code) > MAX_FUNCTION_BYTES) throw new Error(`CloudFront Function ${name} is ${Buffer.byteLength(code)} bytes, over the ${MAX_FUNCTION_BYTES}-byte limit`);
+  writeFileSync(join(root, 'dist', 'cloudfront-functions', `${name}.js`), `${code}\n`);
+  log(`built dist/cloudfront-functions/${name}.js (${Buffer.byteLength(code)} bytes)`);
+  if (templateFunctionCode(templateText, resource) !== code) {
+    console.warn(`template.yaml: ${resource}.FunctionCode differs from src/cloudfront-functions/${name}.ts; run node scripts/build.mjs --sync-template`);
+  }
 }
 
 await build({

@@ -6,7 +6,6 @@
  * does not compress on a CachingDisabled behavior, so nobody else will), else kept as text while it fits.
  */
 import { once } from 'node:events';
-import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { rewritePlaylistDetailed } from '../rewriter/index.js';
 import type { RewriteOptions, RewriteResult } from '../rewriter/index.js';
@@ -83,9 +82,12 @@ export interface BodyLimits {
 const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
 function compressor(coding: ContentCoding): Transform {
+  // node:zlib loads on first use, not at import: loading it costs about as much CPU as importing the whole
+  // viewer-request bundle (bench cold-start), and a cold instance may answer passed-through requests first.
+  const zlib = process.getBuiltinModule('node:zlib');
   return coding === 'br'
-    ? createBrotliCompress({ params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT } })
-    : createGzip({ level: GZIP_LEVEL });
+    ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } })
+    : zlib.createGzip({ level: GZIP_LEVEL });
 }
 
 /** An incremental compression stream that keeps its output only while it may still fit `maxBytes`. */

@@ -2,7 +2,7 @@
  * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
  * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
  */
-import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/credentials.js';
+import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/params.js';
 
 /** Suffix of the copied credential params (`Policy-PREFIX`, ...). Must match the origin request policy's whitelist. */
 export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
@@ -18,8 +18,17 @@ export const DEFAULT_MAX_AGE_SECONDS = 2;
 export const ORIGIN_TIMEOUT_MS = 3_000;
 /** TCP connect budget for S3. */
 export const S3_CONNECTION_TIMEOUT_MS = 1_000;
-/** S3 attempts (the SDK retries throttling and 5xx once before we answer 503). */
+/** S3 attempts: throttling, 5xx, timeouts and dropped connections are retried once before we answer 503. */
 export const S3_MAX_ATTEMPTS = 2;
+/** Pause before an S3 retry (jittered to 50-100 % of this), as the SDK's standard retry strategy's base delay. */
+export const S3_RETRY_DELAY_MS = 100;
+
+/**
+ * Bytes of origin playlists kept in memory across invocations of one instance (src/edge/origin-cache.ts).
+ * At 512 MB (template.yaml) this leaves room for the largest accepted origin playlist (16 MB) and its rewrite
+ * (a few times its size in strings and the gzip buffer) next to a full cache.
+ */
+export const ORIGIN_CACHE_MAX_BYTES = 64 * 1_048_576;
 
 /** `Retry-After` (seconds) sent with a 503 when the origin was throttled or slow. */
 export const RETRY_AFTER_SECONDS = 2;

@@ -24,6 +24,7 @@ import {
 import { fetchFromCustomOrigin, fetchFromS3, headerValue, OriginFetchError } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
 import { playlistMaxAgeLimit } from './freshness.js';
+import { eventValidator, readThrough } from './origin-cache.js';
 import { log } from './log.js';
 
 const FN = 'origin-response';
@@ -139,16 +140,30 @@ const FETCH_STATUS = {
   OriginError: 502,
 } as const;
 
-async function fetchBody(request: CloudFrontRequest): Promise<FetchedBody> {
+/**
+ * The origin's bytes of the requested object: from the instance's cache when the event's strong validator
+ * matches what we read before (no second origin request), else fetched. The key names the exact origin object
+ * (origin, path, query the origin sees) and the event's content encoding; nothing in it is viewer-specific.
+ */
+async function fetchBody(request: CloudFrontRequest, response: CloudFrontResponse): Promise<FetchedBody> {
   const origin = request.origin;
-  if (origin?.s3) return fetchFromS3(origin.s3, request.uri);
+  const validator = eventValidator(response.headers);
+  const encoding = (headerValue(response.headers, 'content-encoding') ?? '').trim().toLowerCase();
+  if (origin?.s3) {
+    const s3 = origin.s3;
+    const endpoint = headerValue(s3.customHeaders, HEADERS.s3Endpoint) ?? '';
+    const key = `s3 ${s3.domainName} ${endpoint} ${s3.path ?? ''}${request.uri} ${encoding}`;
+    return (await readThrough(key, validator, () => fetchFromS3(s3, request.uri))).body;
+  }
   if (origin?.custom) {
+    const custom = origin.custom;
     // Suffixed credentials are for this function, not the origin: send only the other params.
     const query = request.querystring
       .split('&')
       .filter((p) => p !== '' && !p.split('=', 1)[0]!.endsWith(CREDENTIAL_SUFFIX))
       .join('&');
-    return fetchFromCustomOrigin(origin.custom, request.uri, query);
+    const key = `custom ${custom.protocol}://${custom.domainName}:${custom.port}${custom.path ?? ''}${request.uri}?${query} ${encoding}`;
+    return (await readThrough(key, validator, () => fetchFromCustomOrigin(custom, request.uri, query))).body;
   }
   throw new OriginFetchError('OriginError', 'event has no origin');
 }
@@ -173,7 +188,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
 
   let fetched: FetchedBody | undefined;
   try {
-    fetched = await fetchBody(request);
+    fetched = await fetchBody(request, response);
   } catch (err) {
     const e = err instanceof OriginFetchError ? err : new OriginFetchError('OriginError', 'fetch failed', { cause: err });
     const status = FETCH_STATUS[e.code];

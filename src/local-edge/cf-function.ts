@@ -1,22 +1,24 @@
 /**
  * CloudFront Functions (viewer-request) run from their template code, so the local edge executes exactly what
- * deploys (template.yaml's SignerViewerFunction). The code runs in its own V8 context (node:vm) with a time
+ * deploys (template.yaml's SignerViewerFunction, and ViewerRequestCloudFrontFunction when chosen). The code runs in its own V8 context (node:vm) with a time
  * limit; values cross the boundary as JSON, as CloudFront's event and result are plain JSON objects.
  * Event shape: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
  * node:vm is not a security boundary: it isolates globals, not hostile code (the code is the project's own).
  */
 import { Script, createContext } from 'node:vm';
 import type { Context } from 'node:vm';
+import { cfQueryString } from '../edge/cf-query.js';
+import type { CfFunctionValues } from '../edge/cf-query.js';
 import { LocalEdgeConfigError } from './errors.js';
 import type { CloudFrontFunctionModel } from './template.js';
 
-/** `{ name: { value, multiValue? } }` as CloudFront Functions see headers, query strings and cookies. */
-export type CfFunctionValues = Record<string, { value: string; multiValue?: Array<{ value: string }> }>;
+export type { CfFunctionValues };
 
 export interface CfFunctionRequest {
   method: string;
   uri: string;
-  querystring: CfFunctionValues;
+  /** As CloudFront hands it over; a function may return it as a string instead. */
+  querystring: CfFunctionValues | string;
   headers: CfFunctionValues;
   cookies: CfFunctionValues;
 }
@@ -41,13 +43,16 @@ export interface CompiledCloudFrontFunction {
 // CloudFront Functions get about 1 ms of compute; a generous local limit still catches runaway loops.
 const TIME_LIMIT_MS = 200;
 
-/** Compiles a function's code; a syntax error or a missing `handler` is a startup error. */
-export function compileCloudFrontFunction(fn: CloudFrontFunctionModel): CompiledCloudFrontFunction {
+/**
+ * Compiles a function's code; a syntax error or a missing `handler` is a startup error. `timeLimitMs` bounds each
+ * run (tests on a busy machine give more).
+ */
+export function compileCloudFrontFunction(fn: CloudFrontFunctionModel, timeLimitMs = TIME_LIMIT_MS): CompiledCloudFrontFunction {
   // Only what CloudFront Functions offer; console.log goes nowhere (CloudWatch in production).
   const context: Context = createContext({ console: { log: () => undefined } }, { codeGeneration: { strings: false, wasm: false } });
   try {
     new Script(`${fn.code}\n;globalThis.__cfhlsHandler = typeof handler === 'function' ? handler : undefined;`, { filename: `${fn.functionId}.js` })
-      .runInContext(context, { timeout: TIME_LIMIT_MS });
+      .runInContext(context, { timeout: timeLimitMs });
   } catch (err) {
     throw new LocalEdgeConfigError(`${fn.functionId}.FunctionCode does not load: ${(err as Error).message}`, { cause: err });
   }
@@ -59,7 +64,7 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel): Compiled
     functionId: fn.functionId,
     async run(event) {
       (context as { __cfhlsEvent?: string }).__cfhlsEvent = JSON.stringify(event);
-      const text = (await (call.runInContext(context, { timeout: TIME_LIMIT_MS }) as Promise<string>)) ?? 'null';
+      const text = (await (call.runInContext(context, { timeout: timeLimitMs }) as Promise<string>)) ?? 'null';
       const r = JSON.parse(text) as Record<string, unknown> | null;
       if (r === null || typeof r !== 'object') throw new Error(`${fn.functionId} returned neither a request nor a response`);
       if ('statusCode' in r) {
@@ -70,7 +75,8 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel): Compiled
         return { kind: 'response', statusCode: Number(r.statusCode), headers: (r.headers ?? {}) as CfFunctionValues, body: text };
       }
       if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new Error(`${fn.functionId} returned neither a request nor a response`);
-      return { kind: 'request', request: { method: r.method, uri: r.uri, querystring: (r.querystring ?? {}) as CfFunctionValues, headers: (r.headers ?? {}) as CfFunctionValues, cookies: (r.cookies ?? {}) as CfFunctionValues } };
+      const querystring = typeof r.querystring === 'string' ? r.querystring : (r.querystring ?? {}) as CfFunctionValues;
+      return { kind: 'request', request: { method: r.method, uri: r.uri, querystring, headers: (r.headers ?? {}) as CfFunctionValues, cookies: (r.cookies ?? {}) as CfFunctionValues } };
     },
   };
 }
@@ -112,9 +118,7 @@ export function valuesOf(v: { value: string; multiValue?: Array<{ value: string 
   return v.multiValue !== undefined && v.multiValue.length > 0 ? v.multiValue.map((m) => m.value) : [v.value];
 }
 
-/** The request's query string rebuilt from the function's result. */
+/** The request's query string rebuilt from the function's result (the same code the CloudFront Function uses). */
 export function cfFunctionQuery(r: CfFunctionRequest): string {
-  const parts: string[] = [];
-  for (const [name, v] of Object.entries(r.querystring)) for (const value of valuesOf(v)) parts.push(value === '' ? name : `${name}=${value}`);
-  return parts.join('&');
+  return cfQueryString(r.querystring);
 }

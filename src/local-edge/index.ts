@@ -148,13 +148,13 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     for (const f of b.functions) {
       if (!functions.has(f.functionId)) functions.set(f.functionId, await loadFunction(root, f.functionId, f.bundle));
     }
+    for (const f of b.cloudFrontFunctions) if (!cfFunctions.has(f.functionId)) cfFunctions.set(f.functionId, compileCloudFrontFunction(f));
     if (b.origin.kind === 'lambda-url') {
       const where = `behavior ${b.pathPattern} -> origin ${b.origin.id}`;
       if (b.origin.function === undefined) throw new LocalEdgeConfigError(`${where}: the function behind the function URL (${b.origin.functionId ?? '?'}) is not in the template, so the local edge cannot run it`);
       if (b.functions.length > 0) throw new LocalEdgeConfigError(`${where}: Lambda@Edge functions on a function URL behavior are not modeled by the local edge`);
       // Signer answers are per viewer and marked no-store; caching them is not modeled (and would be a bug).
       if (!b.cachePolicy.disabled) throw new LocalEdgeConfigError(`${where}: only CachingDisabled is modeled on a function URL behavior`);
-      for (const f of b.cloudFrontFunctions) if (!cfFunctions.has(f.functionId)) cfFunctions.set(f.functionId, compileCloudFrontFunction(f));
       if (!urlOrigins.has(b.origin.id)) urlOrigins.set(b.origin.id, { behavior: b.pathPattern, fn: b.origin.function });
     }
   }
@@ -197,7 +197,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       serveLocal(path, req.url ?? '', res, requests, hlsJs, issuer, signerInfo);
       return;
     }
-    void handleRequest(req, { model, origin, functions, keys: keys!, cache, domainName: () => domainName, now, functionUrls }).then((r) => {
+    void handleRequest(req, { model, origin, functions, cloudFrontFunctions: cfFunctions, keys: keys!, cache, domainName: () => domainName, now, functionUrls }).then((r) => {
       const entry: AccessLogEntry = { seq: ++seq, time: new Date().toISOString(), ms: Date.now() - started, ...r.log };
       requests.push(entry);
       if (requests.length > 5000) requests.splice(0, requests.length - 5000);

@@ -162,7 +162,7 @@ export interface S3OriginOptions {
 
 /**
  * An S3 origin. The origin-response bundle reaches the same endpoint through the `x-cfhls-s3-endpoint` origin
- * custom header (its real S3 code path, forcePathStyle).
+ * custom header (its real S3 code path: a SigV4-signed GET, path style).
  */
 export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
   const region = options.region ?? 'us-east-1';

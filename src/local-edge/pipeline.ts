@@ -18,6 +18,8 @@ import {
 } from './events.js';
 import type { LoadedFunction } from './events.js';
 import { compressLikeCloudFront } from './compression.js';
+import { cfFunctionQuery, toCfFunctionRequest } from './cf-function.js';
+import type { CompiledCloudFrontFunction } from './cf-function.js';
 import { serveFunctionUrl } from './function-url.js';
 import type { FunctionUrlRuntime } from './function-url.js';
 import { originHeaders } from './origin-headers.js';
@@ -53,6 +55,8 @@ export interface PipelineOptions {
   model: DistributionModel;
   origin: Origin;
   functions: Map<string, LoadedFunction>;
+  /** Compiled CloudFront Functions by logical id. */
+  cloudFrontFunctions?: Map<string, CompiledCloudFrontFunction>;
   keys: Record<string, string | KeyObject>;
   cache: ResponseCache;
   /** host:port of the local edge (`config.distributionDomainName`). */
@@ -133,6 +137,23 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
     const viewerHeaders = toCloudFrontHeaders(req.rawHeaders);
     let request: CloudFrontRequest = { clientIp, headers: viewerHeaders, method, querystring: query, uri: path };
 
+    const cfViewer = behavior.cloudFrontFunctions.find((f) => f.eventType === 'viewer-request');
+    if (cfViewer !== undefined) {
+      const fn = opts.cloudFrontFunctions?.get(cfViewer.functionId);
+      if (fn === undefined) throw new Error(`${cfViewer.functionId} is not loaded`);
+      const r = await fn.run({
+        version: '1.0',
+        context: { distributionDomainName: opts.domainName(), distributionId: 'ELOCALEDGE', eventType: 'viewer-request', requestId },
+        viewer: { ip: clientIp },
+        request: toCfFunctionRequest(method, path, query, req.rawHeaders),
+      });
+      if (r.kind === 'response') {
+        const headers: Array<[string, string]> = Object.entries(r.headers).map(([k, v]) => [k, v.value]);
+        return finish({ status: r.statusCode, headers, body: Buffer.from(r.body) }, 'Generated');
+      }
+      // What this system's functions change: the URI and the query (headers go on as the viewer sent them).
+      request = { ...request, uri: r.request.uri, querystring: cfFunctionQuery(r.request) };
+    }
     const vr = await runFunction(behavior, 'viewer-request', opts, { request: clone(request) }, requestId);
     if (vr !== undefined) {
       if (isGeneratedResponse(vr.result)) return finish(generated(vr.result, VIEWER_LIMIT, 'viewer-request'), 'Generated');

@@ -77,7 +77,7 @@ export interface BehaviorModel {
   /** TrustedKeyGroups (or legacy TrustedSigners) present: every request needs a valid signed URL or cookies. */
   requiresSignature: boolean;
   functions: EdgeFunctionAssociation[];
-  /** CloudFront Functions (FunctionAssociations); modeled on Lambda function URL (signer) behaviors only. */
+  /** CloudFront Functions (FunctionAssociations), viewer-request only. */
   cloudFrontFunctions: CloudFrontFunctionModel[];
   cachePolicy: CachePolicy;
   originRequestPolicy: OriginRequestPolicy | undefined;
@@ -159,16 +159,16 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
     if (origin === undefined) throw new LocalEdgeConfigError(`${w}.TargetOriginId "${String(b.TargetOriginId)}" names no origin`);
     if (b.ForwardedValues !== undefined) throw new LocalEdgeConfigError(`${w}.ForwardedValues (legacy cache settings) is not modeled by the local edge; use a CachePolicyId`);
     const cfFunctions = asMap(b).FunctionAssociations as unknown[] | undefined;
-    // Modeled where this system uses them: the signer behavior (SignerViewerFunction). Elsewhere, a startup error.
-    if (cfFunctions !== undefined && cfFunctions.length > 0 && origin.kind !== 'lambda-url') throw new LocalEdgeConfigError(`${w}.FunctionAssociations (CloudFront Functions) is not modeled by the local edge on a media behavior`);
     const cloudFrontFunctions = (cfFunctions ?? []).map((a, i) => cloudFrontFunction(a, `${w}.FunctionAssociations[${i}]`));
     if (b.TrustedSigners !== undefined && (b.TrustedSigners as unknown[]).length > 0 && b.TrustedKeyGroups === undefined) {
       throw new LocalEdgeConfigError(`${w}.TrustedSigners (legacy AWS-account signers) is not modeled; use TrustedKeyGroups`);
     }
     const keyGroups = (b.TrustedKeyGroups as unknown[] | undefined) ?? [];
     const functions = ((b.LambdaFunctionAssociations as unknown[] | undefined) ?? []).map((a, i) => functionAssociation(a, `${w}.LambdaFunctionAssociations[${i}]`));
-    const seen = new Set<string>();
+    const seen = new Set<string>(cloudFrontFunctions.map((f) => f.eventType));
     for (const f of functions) {
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html
+      if (cloudFrontFunctions.some((c) => c.eventType === f.eventType)) throw new LocalEdgeConfigError(`${w}: ${f.eventType} has both a CloudFront Function and a Lambda@Edge function; CloudFront allows one function per event`);
       if (seen.has(f.eventType)) throw new LocalEdgeConfigError(`${w}.LambdaFunctionAssociations has two ${f.eventType} functions`);
       seen.add(f.eventType);
     }

@@ -5,12 +5,9 @@
  * URLSearchParams round trip turns `~` into `%7E` (and `-`/`_` survive only by luck), breaking the signature.
  */
 
-/** The params a custom-policy signed URL carries, in the order they are appended. */
-export const CREDENTIAL_PARAMS = ['Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
-/** Every param CloudFront strips before the origin (Expires marks a canned policy). */
-export const SIGNED_URL_PARAMS = ['Expires', ...CREDENTIAL_PARAMS] as const;
-/** The suffix the viewer-request handler appends (`Policy-PREFIX`, ...): a build-time constant. */
-export const DEFAULT_CREDENTIAL_SUFFIX = '-PREFIX';
+import { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS } from './params.js';
+
+export { CREDENTIAL_PARAMS, DEFAULT_CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS } from './params.js';
 
 export type CredentialParam = (typeof SIGNED_URL_PARAMS)[number];
 

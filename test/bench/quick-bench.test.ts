@@ -60,12 +60,22 @@ describe('npm run bench -- --quick', () => {
     expect(s).toMatch(/^(PASS|MISS) viewer-request p99/m);
   });
 
-  it('prints cold-start medians for viewer-request and both origin-response variants', () => {
+  it('prints cold-start medians for viewer-request and origin-response, and the paired CPU to load them', () => {
     const s = section('cold start');
     expect(s).toMatch(/viewer-request\s+[\d.]+ KB\s+[\d.]+ ms/);
-    expect(s).toMatch(/origin-response, S3 client bundled \(shipped\)\s+[\d.]+ KB\s+[\d.]+ ms.*200 \(rewritten\)/);
-    expect(s).toMatch(/origin-response, @aws-sdk\/\* external \(runtime SDK\)\s+[\d.]+ KB\s+[\d.]+ ms.*200 \(rewritten\)/);
+    expect(s).toMatch(/origin-response\s+[\d.]+ KB\s+[\d.]+ ms.*200 \(rewritten\)/);
     expect(s).toMatch(/^(PASS|MISS) viewer-request cold start/m);
+    expect(s).toMatch(/whole process until the import is done: origin-response [\d.]+ ms, viewer-request [\d.]+ ms, ratio [\d.]+/);
+    expect(s).toMatch(/^(PASS|MISS) origin-response loads for [\d.]+x the CPU of viewer-request/m);
+  });
+
+  it('prints the edge economics table for both viewer-request kinds, before and after, with prices and assumptions', () => {
+    const s = section('edge economics per million playlist requests (before/after, both viewer-request kinds)');
+    expect(s).toContain('CloudFront Functions $0.1 per 1M');
+    expect(s).toMatch(/assumptions: origin round trip \d+ ms/);
+    expect(s).toMatch(/VOD 1,000 segments, before\s+Lambda@Edge.*2,000,000.*\$[\d.]+/);
+    expect(s).toMatch(/VOD 1,000 segments, after\s+CloudFront Function\s+no duration charge.*1,100,000.*\$[\d.]+/);
+    expect(s).toMatch(/512 MB\s+[\d.]+ ms\s+\$[\d.]+/);
   });
 
   it('prints the cost table for this design and for re-signing every URI, with the prices and their date', () => {

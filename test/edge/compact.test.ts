@@ -1,14 +1,13 @@
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { compactHeader, compactPlaylistDetailed, replaceCredentials } from '../../src/edge/compact.js';
 import { handler } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { rewritePlaylist } from '../../src/rewriter/index.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
+import { atEndpoint, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
+import type { FaultyS3 } from '../helpers/s3.js';
 import { MASTER, mediaPlaylist, suffixedCreds } from './playlists.js';
 
 const C = 'Policy=eyJTdGF0ZW1lbnQiOltdfQ__&Signature=abc~def-ghi_&Key-Pair-Id=K2JCJMDEHXQW5F';
@@ -106,23 +105,20 @@ describe('the compact form of a rewritten media playlist', () => {
 
 // --------------------------------------------------------------------------------------------- through the handler
 
-const s3 = mockClient(S3Client);
+let s3: FaultyS3;
+let restoreEnv: () => void;
 let logs: string[] = [];
 let restoreSink: (line: string) => void;
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
-function object(body: string): GetObjectCommandOutput {
-  const bytes = Buffer.from(body);
-  return {
-    $metadata: { httpStatusCode: 200 },
-    ContentLength: bytes.length,
-    Body: { transformToByteArray: async () => new Uint8Array(bytes) } as unknown as GetObjectCommandOutput['Body'],
-  };
+/** S3 (a local HTTP server) answers every GetObject with `body`. */
+function serve(body: string): void {
+  s3.otherwise = s3Object(body);
 }
 
 /** The recorded S3 event with the compact header set on the origin (as template.yaml does when enabled). */
 function compactEvent(value = 'define'): CloudFrontResponseEvent {
-  const event = loadEvent('origin-response/s3-playlist-200');
+  const event = atEndpoint(loadEvent('origin-response/s3-playlist-200'), s3.endpoint);
   cf(event).request.uri = '/movies/42/720p/index.m3u8';
   cf(event).request.origin!.s3!.customHeaders['x-cfhls-compact'] = [{ key: 'X-Cfhls-Compact', value }];
   return event;
@@ -132,8 +128,15 @@ const eventCreds = suffixedCreds(cf(loadEvent('origin-response/s3-playlist-200')
 const EVENT_C = `Policy=${eventCreds.Policy}&Signature=${eventCreds.Signature}&Key-Pair-Id=${eventCreds['Key-Pair-Id']}`;
 
 describe('origin-response with x-cfhls-compact: define', () => {
+  beforeAll(async () => {
+    s3 = await startFaultyS3();
+    restoreEnv = useCredentials();
+  });
+  afterAll(async () => {
+    restoreEnv();
+    await s3.close();
+  });
   beforeEach(() => {
-    s3.reset();
     logs = [];
     restoreSink = setLogSink((line) => logs.push(line));
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -145,7 +148,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
   });
 
   it('answers a media playlist in the compact form', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(3)));
+    serve(mediaPlaylist(3));
     const response = await handler(compactEvent());
     expect(response.status).toBe('200');
     expect(response.headers['content-encoding']?.[0]?.value).toBe('br');
@@ -157,7 +160,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
   });
 
   it('keeps multivariant playlists in the full form', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
+    serve(MASTER);
     const response = await handler(compactEvent());
     expect(response.status).toBe('200');
     expect(bodyText(response)).not.toContain('EXT-X-DEFINE');
@@ -166,14 +169,14 @@ describe('origin-response with x-cfhls-compact: define', () => {
   });
 
   it('writes credentials in full when the header has another value (the template default is off)', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(3)));
+    serve(mediaPlaylist(3));
     const response = await handler(compactEvent('off'));
     expect(bodyText(response)).not.toContain('{$cfhls}');
     expect(bodyText(response)).toContain(`seg00000.ts?${EVENT_C}`);
   });
 
   it('fits a 20k-segment media playlist in 1 MB as text when the viewer does not accept gzip', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(20_000)));
+    serve(mediaPlaylist(20_000));
     const event = compactEvent();
     delete cf(event).request.headers['accept-encoding'];
     const response = await handler(event);
@@ -184,7 +187,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
   });
 
   it('gzips the compact form when even it is over 1 MB and the viewer accepts only gzip', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(60_000)));
+    serve(mediaPlaylist(60_000));
     const event = compactEvent();
     cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
     const response = await handler(event);
@@ -195,7 +198,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
   });
 
   it('answers 502 with the log line when the compact form is over 1 MB and the viewer does not accept gzip', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(60_000)));
+    serve(mediaPlaylist(60_000));
     const event = compactEvent();
     delete cf(event).request.headers['accept-encoding'];
     const response = await handler(event);

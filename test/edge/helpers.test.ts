@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedCoding, generatedSize, looksLikePlaylist, maxAgeSeconds } from '../../src/edge/origin-response.js';
-import { classifyS3Error, parseS3Domain, s3Client, s3Key } from '../../src/edge/fetch-body.js';
+import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/fetch-body.js';
 
 describe('S3 origin details', () => {
   it.each([
@@ -25,10 +25,14 @@ describe('S3 origin details', () => {
     expect(() => s3Key('', '/bad%E2.m3u8')).toThrow();
   });
 
-  it('caches clients per region and endpoint', () => {
-    expect(s3Client('us-east-1')).toBe(s3Client('us-east-1'));
-    expect(s3Client('us-east-1')).not.toBe(s3Client('us-west-2'));
-    expect(s3Client('us-east-1', 'http://127.0.0.1:9000')).not.toBe(s3Client('us-east-1'));
+  it.each([
+    ['b', 'us-east-1', 'movies/42/master.m3u8', undefined, 'https://b.s3.us-east-1.amazonaws.com/movies/42/master.m3u8'],
+    ['b', 'eu-west-1', 'a b/(1)*!\'.m3u8', undefined, "https://b.s3.eu-west-1.amazonaws.com/a%20b/%281%29%2A%21%27.m3u8"],
+    ['my.dotted.bucket', 'eu-west-1', 'k.m3u8', undefined, 'https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/k.m3u8'],
+    ['b', 'cn-north-1', 'k.m3u8', undefined, 'https://b.s3.cn-north-1.amazonaws.com.cn/k.m3u8'],
+    ['b', 'us-east-1', 'x/k.m3u8', 'http://127.0.0.1:9000/', 'http://127.0.0.1:9000/b/x/k.m3u8'],
+  ])('builds the GetObject URL for bucket %s in %s, key %s, endpoint %s', (bucket, region, key, endpoint, url) => {
+    expect(s3Url(bucket, region, key, endpoint).href).toBe(url);
   });
 
   it.each([

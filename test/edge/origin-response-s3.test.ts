@@ -1,36 +1,34 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
+import { originCache } from '../../src/edge/origin-cache.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
+import { atEndpoint, EVENT_BUCKET, s3Error, s3Object, startFaultyS3, startS3rver, useCredentials } from '../helpers/s3.js';
+import type { FaultyS3, RealS3, Reply } from '../helpers/s3.js';
 import { MASTER, expectCredentials, expectRewrittenMaster, mediaPlaylist, suffixedCreds, uriOf } from './playlists.js';
 
-const s3 = mockClient(S3Client);
+// S3 is real HTTP on 127.0.0.1: s3rver (which checks the SigV4 signature) for stored objects, and a scripted
+// server that records what the function asked for and answers what a test needs.
+let real: RealS3;
+let s3: FaultyS3;
+let restoreEnv: () => void;
+let masterEtag: string;
 let logs: string[] = [];
 let restoreSink: (line: string) => void;
 
-/** A GetObject output whose Body behaves like the SDK's stream mixin. */
-function object(body: string | Buffer, extra: Partial<GetObjectCommandOutput> = {}): GetObjectCommandOutput {
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  return {
-    $metadata: { httpStatusCode: 200 },
-    ContentLength: bytes.length,
-    Body: { transformToByteArray: async () => new Uint8Array(bytes) } as unknown as GetObjectCommandOutput['Body'],
-    ...extra,
-  };
-}
-
-function s3Error(name: string, status: number, message = `${name} from S3 with secret detail arn:aws:s3:::cfhls-media`): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message });
-}
+const EVENT = 'origin-response/s3-playlist-200';
+/** The recorded S3 event, pointed at the scripted server. */
+const event = (): CloudFrontResponseEvent => atEndpoint(loadEvent(EVENT), s3.endpoint);
+/** Answers every GetObject with `body` (and extra response headers). */
+const serve = (body: string | Buffer, headers: Record<string, string> = {}): void => {
+  s3.otherwise = s3Object(body, headers);
+};
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 const creds = suffixedCreds(cf(loadEvent('origin-response/s3-playlist-200')).request.querystring);
@@ -47,8 +45,22 @@ function expectNoLeaks(response: EdgeResponse): void {
   expect(viewer).not.toMatch(/\bat .+\(.*:\d+:\d+\)|arn:aws|secret detail|S3ServiceException/);
 }
 
+beforeAll(async () => {
+  [real, s3] = await Promise.all([startS3rver({ checkSignatures: true }), startFaultyS3()]);
+  restoreEnv = useCredentials();
+  // Stored before the tests freeze the clock (the SDK that seeds s3rver corrects for clock skew; the function does not).
+  masterEtag = await real.put('movies/42/master.m3u8', MASTER);
+  await real.put('library/movies/42/my master (1).m3u8', MASTER);
+  await real.put('movies/42/gzipped.m3u8', gzipSync(MASTER), { ContentEncoding: 'gzip' });
+});
+afterAll(async () => {
+  restoreEnv();
+  await Promise.all([real.close(), s3.close()]);
+});
 beforeEach(() => {
-  s3.reset();
+  s3.requests.length = 0;
+  s3.otherwise = s3Error('NoSuchKey', 404);
+  originCache.clear();
   logs = [];
   restoreSink = setLogSink((line) => logs.push(line));
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -60,13 +72,42 @@ afterEach(() => {
 });
 
 describe('origin-response handler with an S3 origin', () => {
-  it('fetches the playlist with GetObject using the bucket, region and key from the event', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    await handler(loadEvent('origin-response/s3-playlist-200'));
-    expect(s3).toReceiveCommandTimes(GetObjectCommand, 1);
-    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: 'cfhls-media-123456789012', Key: 'movies/42/master.m3u8' });
-    const client = s3.call(0).thisValue as S3Client;
-    expect(await client.config.region()).toBe('us-east-1');
+  it('fetches the playlist with one signed GetObject using the bucket, region and key from the event', async () => {
+    serve(MASTER);
+    await handler(event());
+    expect(s3.requests).toHaveLength(1);
+    expect(s3.requests[0]).toMatchObject({ method: 'GET', url: `/${EVENT_BUCKET}/movies/42/master.m3u8` });
+    expect(s3.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('reads the object from a real S3-compatible server that checks the SigV4 signature', async () => {
+    const response = await handler(atEndpoint(loadEvent(EVENT), real.endpoint));
+    expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('rewritten');
+    expectRewrittenMaster(bodyText(response), creds);
+    expect(masterEtag).toMatch(/^"[0-9a-f]{32}"$/);
+  });
+
+  it('is refused by that server when signed with the wrong secret (the signature is really checked)', async () => {
+    const back = useCredentials({ AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    try {
+      const response = await handler(atEndpoint(loadEvent(EVENT), real.endpoint));
+      expect(response.status).toBe('403');
+      expect(logs.some((l) => l.includes('SignatureDoesNotMatch'))).toBe(true);
+    } finally {
+      back();
+    }
+  });
+
+  it('sends the session token Lambda gives the function, signed', async () => {
+    serve(MASTER);
+    const back = useCredentials({ AWS_ACCESS_KEY_ID: 'ASIALOCAL', AWS_SECRET_ACCESS_KEY: 'local-secret', AWS_SESSION_TOKEN: 'token-from-lambda' });
+    try {
+      await handler(event());
+    } finally {
+      back();
+    }
+    expect(s3.requests[0]!.headers['x-amz-security-token']).toBe('token-from-lambda');
+    expect(s3.requests[0]!.headers.authorization).toContain('x-amz-security-token');
   });
 
   it('retains nothing per call: 4,000 fetches leave the heap where it was (no timer or signal outlives a call)', async () => {
@@ -77,21 +118,23 @@ describe('origin-response handler with an S3 origin', () => {
       gc();
       return process.memoryUsage().heapUsed;
     };
-    s3.on(GetObjectCommand).callsFake(async () => object(MASTER));
+    serve(MASTER);
     setLogSink(() => undefined); // this file's sink keeps every line; afterEach restores the real one
-    const event = loadEvent('origin-response/s3-playlist-200');
-    for (let i = 0; i < 500; i++) await handler(structuredClone(event)); // warm-up: clients, JIT, caches
-    s3.resetHistory(); // the mock records every call; a real client does not
+    const recorded = event();
+    // The event's ETag is not the served body's: every call reads S3 (the cache never answers here).
+    for (let i = 0; i < 500; i++) await handler(structuredClone(recorded)); // warm-up: sockets, JIT, caches
+    s3.requests.length = 0; // the test server records every request; the function does not
     const before = heap();
-    for (let i = 0; i < 4_000; i++) await handler(structuredClone(event));
-    s3.resetHistory();
+    for (let i = 0; i < 4_000; i++) await handler(structuredClone(recorded));
+    expect(s3.requests).toHaveLength(4_000);
+    s3.requests.length = 0;
     // A pending 7 s AbortSignal.timeout per call once held ~1 KB each: 4 MB here.
     expect(heap() - before).toBeLessThan(1_500_000);
   });
 
   it('rewrites a 200 playlist so every same-host URI carries the viewer credentials and third-party URIs do not', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    serve(MASTER);
+    const response = await handler(event());
     expect(response.status).toBe('200');
     expect(response.bodyEncoding).toBe('base64');
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
@@ -102,10 +145,10 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('sets the playlist content type, a private max-age, and drops headers that describe the origin bytes', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    const via = structuredClone(cf(event).request.headers.via);
-    const response = await handler(event);
+    serve(MASTER);
+    const recorded = event();
+    const via = structuredClone(cf(recorded).request.headers.via);
+    const response = await handler(recorded);
     expect(response.headers['content-type']).toEqual([{ key: 'Content-Type', value: 'application/vnd.apple.mpegurl' }]);
     expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'private, max-age=2' }]);
     for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges']) {
@@ -115,25 +158,26 @@ describe('origin-response handler with an S3 origin', () => {
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
     expect(response.headers['x-amz-request-id']).toBeDefined();
     expect(response.headers.server).toEqual([{ key: 'Server', value: 'AmazonS3' }]);
-    expect(cf(event).request.headers.via).toEqual(via);
+    expect(cf(recorded).request.headers.via).toEqual(via);
   });
 
   it('lowers max-age so the cached playlist never outlives the policy DateLessThan', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
+    serve(MASTER);
     vi.setSystemTime(new Date('2026-12-31T23:59:59Z')); // DateLessThan is 2027-01-01T00:00:00Z
-    let response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    let response = await handler(event());
     expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=1');
     vi.setSystemTime(new Date('2027-01-01T00:00:30Z'));
-    response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    response = await handler(event());
     expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=0');
   });
 
   it('derives max-age from the playlist: half the target duration when live, long when finished, never past DateLessThan', async () => {
     const live = '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:9\n#EXTINF:1.0,\nseg9.ts\n';
     const cacheControl = async (body: string, at: string): Promise<string | undefined> => {
-      s3.on(GetObjectCommand).resolves(object(body));
+      serve(body);
+      originCache.clear(); // one recorded event (one ETag) for several bodies
       vi.setSystemTime(new Date(at)); // DateLessThan is 2027-01-01T00:00:00Z
-      return (await handler(loadEvent('origin-response/s3-playlist-200'))).headers['cache-control']?.[0]?.value;
+      return (await handler(event())).headers['cache-control']?.[0]?.value;
     };
     expect(await cacheControl(live, '2026-12-01T00:00:00Z')).toBe('private, max-age=0');
     expect(await cacheControl(live.replace('TARGETDURATION:1', 'TARGETDURATION:6'), '2026-12-01T00:00:00Z')).toBe('private, max-age=3');
@@ -142,90 +186,80 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('rewrites a playlist served with another content type when the URI ends in .m3u8', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).response.headers['content-type'] = [{ key: 'Content-Type', value: 'binary/octet-stream' }];
-    const response = await handler(event);
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).response.headers['content-type'] = [{ key: 'Content-Type', value: 'binary/octet-stream' }];
+    const response = await handler(recorded);
     expect(response.headers['content-type']?.[0]?.value).toBe('application/vnd.apple.mpegurl');
     expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('rewrites a playlist with a playlist content type whatever its URI', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).request.uri = '/movies/42/master';
-    cf(event).response.headers['content-type'] = [{ key: 'Content-Type', value: 'application/x-mpegURL; charset=utf-8' }];
-    const response = await handler(event);
-    expect(s3).toReceiveCommandWith(GetObjectCommand, { Key: 'movies/42/master' });
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).request.uri = '/movies/42/master';
+    cf(recorded).response.headers['content-type'] = [{ key: 'Content-Type', value: 'application/x-mpegURL; charset=utf-8' }];
+    const response = await handler(recorded);
+    expect(s3.requests[0]!.url).toBe(`/${EVENT_BUCKET}/movies/42/master`);
     expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('decodes the URI and prepends the origin path to build the key', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    const origin = cf(event).request.origin!.s3!;
+    const recorded = atEndpoint(loadEvent(EVENT), real.endpoint);
+    const origin = cf(recorded).request.origin!.s3!;
     origin.path = '/library';
-    cf(event).request.uri = '/movies/42/my%20master.m3u8';
-    await handler(event);
-    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: 'cfhls-media-123456789012', Key: 'library/movies/42/my master.m3u8' });
+    cf(recorded).request.uri = '/movies/42/my%20master%20(1).m3u8';
+    const response = await handler(recorded);
+    expectRewrittenMaster(bodyText(response), creds);
+    serve(MASTER);
+    await handler(atEndpoint(recorded, s3.endpoint));
+    expect(s3.requests[0]!.url).toBe(`/${EVENT_BUCKET}/library/movies/42/my%20master%20%281%29.m3u8`);
   });
 
   it('reads a bucket whose name has dots from a legacy global S3 domain name', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).request.origin!.s3!.domainName = 'media.example.com.s3.amazonaws.com';
-    await handler(event);
-    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: 'media.example.com' });
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).request.origin!.s3!.domainName = 'media.example.com.s3.amazonaws.com';
+    await handler(recorded);
+    expect(s3.requests[0]!.url).toBe('/media.example.com/movies/42/master.m3u8');
   });
 
-  it('uses the x-cfhls-s3-endpoint origin header as a path-style endpoint (local edge)', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).request.origin!.s3!.customHeaders['x-cfhls-s3-endpoint'] = [{ key: 'X-Cfhls-S3-Endpoint', value: 'http://127.0.0.1:9000' }];
-    await handler(event);
-    const client = s3.call(0).thisValue as S3Client;
-    expect(client.config.forcePathStyle).toBe(true);
-    const endpoint = await client.config.endpoint!();
-    expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe('http://127.0.0.1:9000');
-  });
-
-  it('reuses one S3 client per region across invocations', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    await handler(loadEvent('origin-response/s3-playlist-200'));
-    await handler(loadEvent('origin-response/s3-playlist-200'));
-    const other = loadEvent('origin-response/s3-playlist-200');
+  it('signs for the region of the event\'s origin and reuses its connection across invocations', async () => {
+    serve(MASTER);
+    await handler(event());
+    await handler(event());
+    const other = event();
     cf(other).request.origin!.s3!.region = 'eu-west-1';
-    cf(other).request.origin!.s3!.domainName = 'cfhls-media-123456789012.s3.eu-west-1.amazonaws.com';
+    cf(other).request.origin!.s3!.domainName = `${EVENT_BUCKET}.s3.eu-west-1.amazonaws.com`;
     await handler(other);
-    const clients = s3.calls().map((c) => c.thisValue);
-    expect(clients[0]).toBe(clients[1]);
-    expect(clients[2]).not.toBe(clients[0]);
-    expect(await (clients[2] as S3Client).config.region()).toBe('eu-west-1');
+    const scopes = s3.requests.map((r) => /\/\d{8}\/([a-z0-9-]+)\/s3\//.exec(r.headers.authorization ?? '')?.[1]);
+    expect(scopes).toEqual(['us-east-1', 'us-east-1', 'eu-west-1']);
+    expect(s3.requests.map((r) => r.headers.connection)).toEqual(['keep-alive', 'keep-alive', 'keep-alive']);
   });
 
   it('decodes an object stored gzipped before rewriting it', async () => {
-    s3.on(GetObjectCommand).resolves(object(gzipSync(MASTER), { ContentEncoding: 'gzip' }));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).response.headers['content-encoding'] = [{ key: 'Content-Encoding', value: 'gzip' }];
-    const response = await handler(event);
+    const recorded = atEndpoint(loadEvent(EVENT), real.endpoint);
+    cf(recorded).request.uri = '/movies/42/gzipped.m3u8';
+    cf(recorded).response.headers['content-encoding'] = [{ key: 'Content-Encoding', value: 'gzip' }];
+    const response = await handler(recorded);
     expectRewrittenMaster(bodyText(response), creds);
     // Re-encoded for the viewer (Brotli), not the origin's gzip passed along.
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
   });
 
   it('adds Accept-Encoding to the origin\'s own Vary instead of replacing it', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).response.headers['vary'] = [{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method' }];
-    const response = await handler(event);
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).response.headers['vary'] = [{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method' }];
+    const response = await handler(recorded);
     expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method, Accept-Encoding' }]);
   });
 
   it('answers identity text, still with Vary, to a viewer that accepts no coding', async () => {
-    s3.on(GetObjectCommand).resolves(object(MASTER));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'identity' }];
-    const response = await handler(event);
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'identity' }];
+    const response = await handler(recorded);
     expect(response.bodyEncoding).toBe('text');
     expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Accept-Encoding' }]);
@@ -233,51 +267,50 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('passes a 200 segment through untouched without fetching anything', async () => {
-    const event = loadEvent('origin-response/s3-segment-200');
-    const before = structuredClone(cf(event).response);
-    const response = await handler(event);
+    const recorded = atEndpoint(loadEvent('origin-response/s3-segment-200'), s3.endpoint);
+    const before = structuredClone(cf(recorded).response);
+    const response = await handler(recorded);
     expect(response).toEqual(before);
-    expect(s3).toReceiveCommandTimes(GetObjectCommand, 0);
+    expect(s3.requests).toHaveLength(0);
   });
 
   it('passes a 404 from the origin through untouched', async () => {
-    const event = loadEvent('origin-response/s3-404');
-    const before = structuredClone(cf(event).response);
-    expect(await handler(event)).toEqual(before);
-    expect(s3).toReceiveCommandTimes(GetObjectCommand, 0);
+    const recorded = atEndpoint(loadEvent('origin-response/s3-404'), s3.endpoint);
+    const before = structuredClone(cf(recorded).response);
+    expect(await handler(recorded)).toEqual(before);
+    expect(s3.requests).toHaveLength(0);
   });
 
   it('passes a playlist requested by a signed-cookie viewer through untouched', async () => {
-    const event = loadEvent('origin-response/s3-signed-cookie');
-    const before = structuredClone(cf(event).response);
-    expect(await handler(event)).toEqual(before);
-    expect(s3).toReceiveCommandTimes(GetObjectCommand, 0);
+    const recorded = atEndpoint(loadEvent('origin-response/s3-signed-cookie'), s3.endpoint);
+    const before = structuredClone(cf(recorded).response);
+    expect(await handler(recorded)).toEqual(before);
+    expect(s3.requests).toHaveLength(0);
   });
 
   it('passes a HEAD request through untouched', async () => {
-    const event = loadEvent('origin-response/s3-playlist-200');
-    (cf(event).request as { method: string }).method = 'HEAD';
-    const before = structuredClone(cf(event).response);
-    expect(await handler(event)).toEqual(before);
+    const recorded = event();
+    (cf(recorded).request as { method: string }).method = 'HEAD';
+    const before = structuredClone(cf(recorded).response);
+    expect(await handler(recorded)).toEqual(before);
   });
 
   it('leaves a canned-policy playlist unchanged with a warning log and a header saying why', async () => {
-    const event = loadEvent('origin-response/s3-canned-policy');
-    const response = await handler(event);
+    const recorded = atEndpoint(loadEvent('origin-response/s3-canned-policy'), s3.endpoint);
+    const response = await handler(recorded);
     expect(response.status).toBe('200');
     expect(response.body).toBeUndefined();
     expect(response.headers['x-cfhls-rewrite']).toEqual([{ key: 'X-Cfhls-Rewrite', value: 'skipped; reason=canned-policy' }]);
     expect(response.headers['content-length']).toBeDefined();
-    expect(s3).toReceiveCommandTimes(GetObjectCommand, 0);
+    expect(s3.requests).toHaveLength(0);
     const line = JSON.parse(logs.find((l) => l.includes('canned'))!) as { level: string };
     expect(line.level).toBe('warn');
-    for (const l of logs) expect(l).not.toContain(suffixedCreds(cf(event).request.querystring.replace('Expires', 'Policy')).Signature);
+    for (const l of logs) expect(l).not.toContain(suffixedCreds(cf(recorded).request.querystring.replace('Expires', 'Policy')).Signature);
   });
 
   it('passes a body that is not a playlist through unchanged with a warning log', async () => {
-    s3.on(GetObjectCommand).resolves(object(Buffer.from([0x47, 0x40, 0x11, 0x10, 0x00, 0xff, 0xfe])));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    const response = await handler(event);
+    serve(Buffer.from([0x47, 0x40, 0x11, 0x10, 0x00, 0xff, 0xfe]));
+    const response = await handler(event());
     expect(response.status).toBe('200');
     expect(response.body).toBeUndefined();
     expect(response.headers['content-length']).toEqual(cf(loadEvent('origin-response/s3-playlist-200')).response.headers['content-length']);
@@ -286,15 +319,15 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it.each([
-    ['NoSuchKey', () => new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }), '404', 'Not Found'],
-    ['AccessDenied', () => s3Error('AccessDenied', 403), '403', 'Forbidden'],
-    ['SlowDown (throttling)', () => s3Error('SlowDown', 503), '503', 'Service Unavailable'],
-    ['an S3 500', () => s3Error('InternalError', 500), '503', 'Service Unavailable'],
-    ['a timeout', () => Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' }), '503', 'Service Unavailable'],
-    ['an unexpected error', () => s3Error('InvalidObjectState', 400), '502', 'Bad Gateway'],
-  ])('answers %s with a short generic %s', async (_label, makeError, status, text) => {
-    s3.on(GetObjectCommand).rejects(makeError());
-    const response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    ['NoSuchKey', '404', 'Not Found', s3Error('NoSuchKey', 404)],
+    ['AccessDenied', '403', 'Forbidden', s3Error('AccessDenied', 403)],
+    ['SlowDown (throttling)', '503', 'Service Unavailable', s3Error('SlowDown', 503)],
+    ['an S3 500', '503', 'Service Unavailable', s3Error('InternalError', 500)],
+    ['a timeout', '503', 'Service Unavailable', s3Error('RequestTimeout', 400)],
+    ['an unexpected error', '502', 'Bad Gateway', s3Error('InvalidObjectState', 400)],
+  ] as Array<[string, string, string, Reply]>)('answers %s with a short generic %s', async (_label, status, text, reply) => {
+    s3.otherwise = reply;
+    const response = await handler(event());
     expect(response.status).toBe(status);
     expect(response.statusDescription).toBe(text);
     expect(response.body).toBe(`${text}\n`);
@@ -309,10 +342,10 @@ describe('origin-response handler with an S3 origin', () => {
 
   it('gzips a rewritten playlist over 1 MB when the viewer accepts only gzip', async () => {
     const playlist = mediaPlaylist(3000);
-    s3.on(GetObjectCommand).resolves(object(playlist));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
-    const response = await handler(event);
+    serve(playlist);
+    const recorded = event();
+    cf(recorded).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
+    const response = await handler(recorded);
     expect(response.status).toBe('200');
     expect(response.bodyEncoding).toBe('base64');
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'gzip' }]);
@@ -325,10 +358,10 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('answers 502 and logs how to fix it when a rewritten playlist is over 1 MB and the viewer does not accept gzip', async () => {
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(3000)));
-    const event = loadEvent('origin-response/s3-playlist-200');
-    delete cf(event).request.headers['accept-encoding'];
-    const response = await handler(event);
+    serve(mediaPlaylist(3000));
+    const recorded = event();
+    delete cf(recorded).request.headers['accept-encoding'];
+    const response = await handler(recorded);
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
     expect(response.bodyEncoding).toBe('text');
@@ -342,8 +375,8 @@ describe('origin-response handler with an S3 origin', () => {
 
   it('answers 502 when even the gzipped playlist is over 1 MB', async () => {
     const names = Array.from({ length: 30_000 }, () => `${randomBytes(40).toString('hex')}.ts`);
-    s3.on(GetObjectCommand).resolves(object(mediaPlaylist(names.length, (i) => names[i]!)));
-    const response = await handler(loadEvent('origin-response/s3-playlist-200'));
+    serve(mediaPlaylist(names.length, (i) => names[i]!));
+    const response = await handler(event());
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
     expect(response.headers['content-encoding']).toBeUndefined();
@@ -351,9 +384,9 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('never throws: a malformed event becomes a generic 502', async () => {
-    const event = loadEvent('origin-response/s3-playlist-200');
-    (cf(event).request as { querystring: unknown }).querystring = 42;
-    const response = await handler(event);
+    const recorded = event();
+    (cf(recorded).request as { querystring: unknown }).querystring = 42;
+    const response = await handler(recorded);
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
   });

@@ -4,8 +4,11 @@ import { handler } from '../../src/edge/viewer-request.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { readCredentials } from '../../src/rewriter/credentials.js';
 import { loadEvent } from '../helpers/events.js';
+import { cloudFrontFunctionRunner } from '../helpers/cloudfront-function.js';
 
-// Hostile query strings at the viewer-request handler. The model of "what CloudFront validated": a credential
+// Hostile query strings at the viewer-request handler, as Lambda@Edge and as the CloudFront Function (the code
+// template.yaml deploys, run in a sandbox; its query arrives parsed, so "as sent" means as CloudFront Functions
+// hand it over: pieces without a name dropped, a name's values grouped). The model of "what CloudFront validated": a credential
 // param that appears exactly once under its own name (CloudFront parses names byte for byte). Whatever the
 // handler emits under a suffixed name must be exactly such a value; everything else stays as the viewer sent it.
 
@@ -67,22 +70,38 @@ const hostilePiece = fc.oneof(
 );
 const hostileQuery = fc.array(hostilePiece, { maxLength: 12 }).map((ps) => ps.join('&'));
 
-async function run(query: string): Promise<string> {
+async function runLambdaEdge(query: string): Promise<string> {
   const event = loadEvent('viewer-request/with-credentials');
   event.Records[0]!.cf.request.querystring = query;
   const request = await handler(event);
   return request.querystring;
 }
 
-describe('viewer-request handler on hostile query strings', () => {
+const cfFunction = cloudFrontFunctionRunner();
+
+const KINDS = [
+  { kind: 'Lambda@Edge', run: runLambdaEdge, asSent: (q: string) => q },
+  { kind: 'CloudFront Function', run: (q: string) => cfFunction.run(q), asSent: (q: string) => cfFunction.asSent(q) },
+];
+
+describe.each(KINDS)('viewer-request ($kind) on hostile query strings', ({ run, asSent }) => {
   it('never throws and never propagates anything CloudFront did not validate', async () => {
     await fc.assert(
       fc.asyncProperty(hostileQuery, async (query) => {
         const out = await run(query);
         expect(propagationProblem(query, out)).toBeUndefined();
-        expect(keptProblem(query, out)).toBeUndefined();
+        expect(keptProblem(asSent(query), out)).toBeUndefined();
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('answers exactly as the Lambda@Edge handler does on the query as the function sees it', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileQuery, async (query) => {
+        expect(await run(query)).toBe(await runLambdaEdge(asSent(query)));
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -123,6 +142,9 @@ describe('viewer-request handler on hostile query strings', () => {
     }
   });
 
+});
+
+describe('viewer-request (Lambda@Edge) on malformed events', () => {
   it('never throws on a malformed event (no query, no request) and returns the request unchanged', async () => {
     const event = loadEvent('viewer-request/with-credentials');
     (event.Records[0]!.cf.request as { querystring?: unknown }).querystring = 42;

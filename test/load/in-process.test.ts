@@ -1,14 +1,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler as viewerRequest } from '../../src/edge/viewer-request.js';
 import { handler as originResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
+import { atEndpoint, s3Error, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
+import type { FaultyS3 } from '../helpers/s3.js';
 
 // In-process soak: many handler invocations with varied events, as one warm Lambda@Edge container would see
 // them. Zero thrown errors, every response of the expected shape, and no heap growth beyond a generous bound.
@@ -16,24 +15,16 @@ import { bodyText, loadEvent } from '../helpers/events.js';
 
 const SOAK = process.env.CFHLS_SOAK === '1';
 const INVOCATIONS = Number(process.env.CFHLS_SOAK_INVOCATIONS ?? (SOAK ? 1_000_000 : 20_000));
-/** Retained heap may grow this much over a run (caches, JIT, the mock's call log which we reset). */
+/** Retained heap may grow this much over a run (caches, JIT, the test server's request log which we reset). */
 const HEAP_GROWTH_LIMIT_MB = 32;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const s3 = mockClient(S3Client);
+let s3: FaultyS3;
+let restoreEnv: () => void;
 let restoreSink: (line: string) => void;
 let logLines = 0;
 let rewrittenCount = 0;
-
-function object(body: string): GetObjectCommandOutput {
-  const bytes = Buffer.from(body);
-  return {
-    $metadata: { httpStatusCode: 200 },
-    ContentLength: bytes.length,
-    Body: { transformToByteArray: async () => new Uint8Array(bytes) } as unknown as GetObjectCommandOutput['Body'],
-  };
-}
 
 function media(i: number): string {
   let text = `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:${i}\n#EXT-X-KEY:METHOD=AES-128,URI="k${i % 7}.key"\n`;
@@ -46,17 +37,18 @@ const vrEvents = ['with-credentials', 'without-credentials', 'duplicated-params'
 const orEvents = ['s3-playlist-200', 's3-segment-200', 's3-404', 's3-canned-policy', 's3-signed-cookie']
   .map((n) => loadEvent(`origin-response/${n}`));
 
-/** What the mocked GetObject does next (one stub for the whole run: re-stubbing per call would pile up). */
-let nextS3: () => Promise<GetObjectCommandOutput> = () => Promise.reject(new Error('unset'));
-
-beforeAll(() => {
-  s3.on(GetObjectCommand).callsFake(() => nextS3());
+beforeAll(async () => {
+  s3 = await startFaultyS3();
+  restoreEnv = useCredentials();
+  for (const e of orEvents) atEndpoint(e, s3.endpoint);
   restoreSink = setLogSink(() => {
     logLines++;
   });
 });
-afterAll(() => {
+afterAll(async () => {
   setLogSink(restoreSink);
+  restoreEnv();
+  await s3.close();
 });
 
 /** One invocation of kind `i % 8`; returns a description of a wrong result, or undefined. */
@@ -70,11 +62,11 @@ async function invoke(i: number): Promise<string | undefined> {
   }
   const event = structuredClone(orEvents[i % orEvents.length]!) as CloudFrontResponseEvent;
   const isPlaylist = event.Records[0]!.cf.request.uri.endsWith('.m3u8') && event.Records[0]!.cf.response.status === '200';
-  nextS3 = kind === 7
-    ? () => Promise.reject(new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'slow' }))
-    : () => Promise.resolve(object(kind === 6 ? 'not a playlist' : media(i)));
+  // Failures: throttling (retried once after a pause, so only every 25th of them) and AccessDenied.
+  s3.otherwise = kind !== 7 ? s3Object(kind === 6 ? 'not a playlist' : media(i))
+    : (i >> 3) % 25 === 0 ? s3Error('SlowDown', 503) : s3Error('AccessDenied', 403);
   const response = await originResponse(event);
-  if (!['200', '404', '503'].includes(response.status)) return `origin-response answered ${response.status}`;
+  if (!['200', '403', '404', '503'].includes(response.status)) return `origin-response answered ${response.status}`;
   if (response.headers['x-cfhls-rewrite']?.[0]?.value === 'rewritten') {
     rewrittenCount++;
     if (!isPlaylist || !(response.body !== undefined && bodyText(response).includes(`seg${i}.ts?Policy=`))) return 'rewritten playlist without credentials';
@@ -92,7 +84,7 @@ describe(`in-process load: ${INVOCATIONS.toLocaleString('en')} handler invocatio
   it('throws nothing, answers every invocation correctly, and does not grow the heap', async () => {
     // Warm up: module-scope clients, JIT, caches.
     for (let i = 0; i < 2_000; i++) await invoke(i);
-    s3.resetHistory();
+    s3.requests.length = 0;
     const before = heapMb();
     const started = performance.now();
     let errors = 0;
@@ -109,7 +101,7 @@ describe(`in-process load: ${INVOCATIONS.toLocaleString('en')} handler invocatio
         errors++;
         firstProblem ??= String(err);
       }
-      if (i % 5_000 === 4_999) s3.resetHistory(); // the mock records every call; a real client does not
+      if (i % 5_000 === 4_999) s3.requests.length = 0; // the test server records every request; the function does not
     }
     const seconds = (performance.now() - started) / 1000;
     const after = heapMb();

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { AwsV4Signer } from 'aws4fetch';
 import { handler as viewerRequest } from '../../src/edge/viewer-request.js';
 import { handler as originResponse } from '../../src/edge/origin-response.js';
 import { generateKeyPair, loadPrivateKey, signUrl } from '../../src/signer/index.js';
 import { readCredentials } from '../../src/rewriter/credentials.js';
 import { loadEvent } from '../helpers/events.js';
+import { atEndpoint, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
+import type { FaultyS3 } from '../helpers/s3.js';
 
 // Runs the edge handlers through success and every failure path with real signed credentials, with the default
 // log sink, and captures everything written to stdout, stderr and the console. No Policy or Signature value
 // (raw, suffixed, or percent-decoded) and no PEM key may appear in it.
 
-const s3 = mockClient(S3Client);
+let s3: FaultyS3;
+let restoreEnv: () => void;
 const captured: string[] = [];
 const keys = generateKeyPair({ type: 'rsa' });
 const HOST = 'd111111abcdef8.cloudfront.net';
@@ -28,16 +29,23 @@ const creds = readCredentials(query);
 const pemBody = keys.privateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----'));
 const SECRETS = [creds.Policy!, creds.Signature!, decodeURIComponent(creds.Signature!), ...pemBody.slice(0, 3)];
 
-function object(body: string): GetObjectCommandOutput {
-  const bytes = Buffer.from(body);
-  return {
-    $metadata: { httpStatusCode: 200 },
-    ContentLength: bytes.length,
-    Body: { transformToByteArray: async () => new Uint8Array(bytes) } as unknown as GetObjectCommandOutput['Body'],
+/** S3 (a local HTTP server) answers with an error whose XML message quotes the signed URL. */
+function fail(code: string, status: number): FaultyS3['otherwise'] {
+  return (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/xml' });
+    res.end(`<Error><Code>${code}</Code><Message>${code} for ${signed}</Message></Error>`);
   };
 }
 
-beforeAll(() => {
+/** The signing library throws an unexpected error (the one place left where one can arise mid-fetch). */
+function signerThrows(error: Error): () => void {
+  const spy = vi.spyOn(AwsV4Signer.prototype, 'sign').mockRejectedValue(error);
+  return () => spy.mockRestore();
+}
+
+beforeAll(async () => {
+  s3 = await startFaultyS3();
+  restoreEnv = useCredentials();
   const grab = (chunk: unknown) => {
     captured.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
     return true;
@@ -48,8 +56,10 @@ beforeAll(() => {
     vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void captured.push(args.map(String).join(' ')));
   }
 });
-afterAll(() => {
+afterAll(async () => {
   vi.restoreAllMocks();
+  restoreEnv();
+  await s3.close();
 });
 
 /** viewer-request with the signed query, then origin-response with whatever it produced. */
@@ -57,7 +67,7 @@ async function throughBothHandlers(originQuery?: (q: string) => string): Promise
   const vr = loadEvent('viewer-request/with-credentials');
   vr.Records[0]!.cf.request.querystring = query;
   const forwarded = await viewerRequest(vr);
-  const or = loadEvent('origin-response/s3-playlist-200');
+  const or = atEndpoint(loadEvent('origin-response/s3-playlist-200'), s3.endpoint);
   or.Records[0]!.cf.request.querystring = originQuery ? originQuery(forwarded.querystring) : forwarded.querystring;
   await originResponse(or);
 }
@@ -65,24 +75,20 @@ async function throughBothHandlers(originQuery?: (q: string) => string): Promise
 describe('log redaction across handler runs', () => {
   it('keeps every credential and the private key out of all output, on success and on every failure path', async () => {
     const playlist = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg0.ts\n#EXT-X-ENDLIST\n';
-    const fail = (name: string, status: number) =>
-      new S3ServiceException({ name, $fault: 'server', $metadata: { httpStatusCode: status }, message: `${name} for ${signed}` });
-
-    s3.on(GetObjectCommand).resolves(object(playlist));
+    s3.otherwise = s3Object(playlist);
     await throughBothHandlers();
-    s3.on(GetObjectCommand).resolves(object('not a playlist'));
+    s3.otherwise = s3Object('not a playlist');
     await throughBothHandlers();
-    s3.on(GetObjectCommand).resolves(object(`#EXTM3U\n${'#EXTINF:4,\nsegment-with-a-long-name-000000.ts\n'.repeat(40_000)}`));
+    s3.otherwise = s3Object(`#EXTM3U\n${'#EXTINF:4,\nsegment-with-a-long-name-000000.ts\n'.repeat(40_000)}`);
     await throughBothHandlers(); // over 1 MB: gzip path
     for (const [name, status] of [['NoSuchKey', 404], ['AccessDenied', 403], ['SlowDown', 503], ['Weird', 418]] as const) {
-      s3.on(GetObjectCommand).rejects(fail(name, status));
+      s3.otherwise = fail(name, status);
       await throughBothHandlers();
     }
     // An unexpected error whose message quotes the signed URL and the credentials.
-    s3.on(GetObjectCommand).callsFake(() => {
-      throw new TypeError(`cannot read ${signed} Signature-PREFIX=${creds.Signature}`);
-    });
+    const restoreSigner = signerThrows(new TypeError(`cannot read ${signed} Signature-PREFIX=${creds.Signature}`));
     await throughBothHandlers();
+    restoreSigner();
     // Canned-policy credentials and a request that breaks the viewer-request handler.
     const canned = `Expires=1798761600&Signature-PREFIX=${creds.Signature}&Key-Pair-Id-PREFIX=K2JCJMDEHXQW5F`;
     await throughBothHandlers(() => canned);
@@ -99,10 +105,9 @@ describe('log redaction across handler runs', () => {
 
   it('redacts a PEM private key that an error message happens to quote', async () => {
     captured.length = 0;
-    s3.on(GetObjectCommand).callsFake(() => {
-      throw new TypeError(`unexpected key material: ${keys.privateKeyPem}`);
-    });
+    const restoreSigner = signerThrows(new TypeError(`unexpected key material: ${keys.privateKeyPem}`));
     await throughBothHandlers();
+    restoreSigner();
     const all = captured.join('\n');
     expect(all).toContain('unexpected key material');
     for (const line of pemBody.slice(0, 3)) expect(all).not.toContain(line);

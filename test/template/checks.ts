@@ -78,14 +78,54 @@ export function playlistCachingProblems(template: Template): string[] {
   const forwarded = orp?.QueryStringsConfig;
   const forwards = forwarded?.QueryStringBehavior === 'all' || (forwarded?.QueryStringBehavior === 'whitelist' && SUFFIXED_PARAMS.every((p) => forwarded.QueryStrings?.includes(p)));
   if (cachePolicy === CACHING_DISABLED && !forwards) problems.push('playlist origin request policy does not forward the suffixed credentials');
-  const assoc = (playlist.config.LambdaFunctionAssociations ?? []) as Record<string, any>[];
-  for (const [event, fn] of [['viewer-request', 'ViewerRequestFunction'], ['origin-response', 'OriginResponseFunction']] as const) {
-    const a = assoc.find((x) => x.EventType === event);
-    if (!a) problems.push(`playlist behavior lacks the ${event} function`);
-    else if (ref(a.LambdaFunctionARN) !== `${fn}.Version`) problems.push(`${event} association is not !Ref ${fn}.Version`);
-    if (a?.IncludeBody) problems.push(`${event} association needlessly includes the body`);
+  // Each ViewerRequestKind: exactly one viewer-request function (Lambda@Edge or the CloudFront Function) and
+  // Lambda@Edge on origin response, by version. A problem found under both kinds is listed once.
+  for (const kind of VIEWER_REQUEST_KINDS) {
+    const assoc = underKind(template, playlist.config.LambdaFunctionAssociations ?? [], kind) as Record<string, any>[];
+    const cfAssoc = (underKind(template, playlist.config.FunctionAssociations, kind) ?? []) as Record<string, any>[];
+    const add = (problem: string): void => void (problems.includes(problem) || problems.push(problem));
+    const lambdaViewer = assoc.find((x) => x.EventType === 'viewer-request');
+    const cfViewer = cfAssoc.find((x) => x.EventType === 'viewer-request');
+    if (lambdaViewer !== undefined && cfViewer !== undefined) add(`${kind}: viewer-request has both a Lambda@Edge function and a CloudFront Function (CloudFront rejects this)`);
+    if (kind === 'lambda-edge') {
+      if (!lambdaViewer) add('playlist behavior lacks the viewer-request function');
+      else if (ref(lambdaViewer.LambdaFunctionARN) !== 'ViewerRequestFunction.Version') add('viewer-request association is not !Ref ViewerRequestFunction.Version');
+    } else {
+      const arn = cfViewer?.FunctionARN?.['Fn::GetAtt'];
+      if (!cfViewer) add(`${kind}: playlist behavior lacks the viewer-request CloudFront Function`);
+      else if (JSON.stringify(arn) !== '["ViewerRequestCloudFrontFunction","FunctionARN"]') add(`${kind}: viewer-request is not !GetAtt ViewerRequestCloudFrontFunction.FunctionARN`);
+    }
+    const a = assoc.find((x) => x.EventType === 'origin-response');
+    if (!a) add('playlist behavior lacks the origin-response function');
+    else if (ref(a.LambdaFunctionARN) !== 'OriginResponseFunction.Version') add('origin-response association is not !Ref OriginResponseFunction.Version');
+    for (const x of assoc) if (x.IncludeBody) add(`${x.EventType} association needlessly includes the body`);
   }
   return problems;
+}
+
+/** Values of the ViewerRequestKind parameter. */
+export const VIEWER_REQUEST_KINDS = ['lambda-edge', 'cloudfront-function'] as const;
+
+/**
+ * `value` as deployed with ViewerRequestKind = `kind`: `Fn::If` on template conditions resolved and
+ * `AWS::NoValue` dropped; every other intrinsic is left as written.
+ */
+export function underKind(template: Template, value: unknown, kind: string): unknown {
+  const dep: Deployment = { parameters: { ViewerRequestKind: kind }, refs: {} };
+  const NO_VALUE = Symbol('NoValue');
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk).filter((x) => x !== NO_VALUE);
+    if (v === null || typeof v !== 'object') return v;
+    const entries = Object.entries(v);
+    if (entries.length === 1 && entries[0]![0] === 'Ref' && entries[0]![1] === 'AWS::NoValue') return NO_VALUE;
+    if (entries.length === 1 && entries[0]![0] === 'Fn::If') {
+      const [name, yes, no] = entries[0]![1] as [string, unknown, unknown];
+      return walk(resolveValue(template, { Condition: name }, dep) ? yes : no);
+    }
+    return Object.fromEntries(entries.map(([k, x]) => [k, walk(x)]).filter(([, x]) => x !== NO_VALUE));
+  };
+  const out = walk(value);
+  return out === NO_VALUE ? undefined : out;
 }
 
 /** Lambda@Edge rules for the two edge functions (CloudFront developer guide, "Restrictions on edge functions"). */

@@ -7,6 +7,7 @@ import type { Template } from './cfn-yaml.js';
 import {
   ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED, ROOT, SUFFIXED_PARAMS, behaviors, bucketProblems,
   edgeFunctionProblems, keyMaterialProblems, mediaBehaviorProblems, playlistCachingProblems, readTemplate, resolveValue,
+  underKind,
 } from './checks.js';
 
 const { text, template } = readTemplate();
@@ -62,11 +63,34 @@ describe('playlist behavior', () => {
     });
   });
 
-  it('runs both edge functions by version ARN', () => {
-    expect(playlist(template).LambdaFunctionAssociations).toEqual([
+  it('runs both edge functions by version ARN (ViewerRequestKind lambda-edge, the default)', () => {
+    expect(template.Parameters.ViewerRequestKind).toMatchObject({ Default: 'lambda-edge', AllowedValues: ['lambda-edge', 'cloudfront-function'] });
+    expect(underKind(template, playlist(template).LambdaFunctionAssociations, 'lambda-edge')).toEqual([
       { EventType: 'viewer-request', LambdaFunctionARN: { Ref: 'ViewerRequestFunction.Version' } },
       { EventType: 'origin-response', LambdaFunctionARN: { Ref: 'OriginResponseFunction.Version' } },
     ]);
+    expect(underKind(template, playlist(template).FunctionAssociations, 'lambda-edge')).toBeUndefined();
+  });
+
+  it('runs the viewer-request CloudFront Function and origin-response Lambda@Edge with ViewerRequestKind cloudfront-function', () => {
+    expect(underKind(template, playlist(template).FunctionAssociations, 'cloudfront-function')).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': ['ViewerRequestCloudFrontFunction', 'FunctionARN'] } },
+    ]);
+    expect(underKind(template, playlist(template).LambdaFunctionAssociations, 'cloudfront-function')).toEqual([
+      { EventType: 'origin-response', LambdaFunctionARN: { Ref: 'OriginResponseFunction.Version' } },
+    ]);
+    const fn = template.Resources.ViewerRequestCloudFrontFunction;
+    expect(fn).toMatchObject({ Type: 'AWS::CloudFront::Function', Condition: 'ViewerRequestIsCloudFrontFunction', Properties: { AutoPublish: true, FunctionConfig: { Runtime: 'cloudfront-js-2.0' } } });
+    // The Lambda@Edge viewer-request function (and its role) exist only when they are used.
+    expect(template.Resources.ViewerRequestFunction.Condition).toBe('ViewerRequestIsLambdaEdge');
+    expect(template.Resources.ViewerRequestFunctionRole.Condition).toBe('ViewerRequestIsLambdaEdge');
+  });
+
+  it('a viewer-request with both kinds at once, or with neither, is caught', () => {
+    const both = mutate((t) => { playlist(t).FunctionAssociations = [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': ['ViewerRequestCloudFrontFunction', 'FunctionARN'] } }]; });
+    expect(playlistCachingProblems(both)).toEqual(['lambda-edge: viewer-request has both a Lambda@Edge function and a CloudFront Function (CloudFront rejects this)']);
+    const neither = mutate((t) => { delete playlist(t).FunctionAssociations; });
+    expect(playlistCachingProblems(neither)).toEqual(['cloudfront-function: playlist behavior lacks the viewer-request CloudFront Function']);
   });
 
   it('a cache key that ignores the credentials is caught', () => {

@@ -74,8 +74,17 @@ function quietFunctionInfoLogs(): void {
 }
 
 /**
+ * The template's ViewerRequestKind for this run: `CFHLS_E2E_VIEWER_REQUEST_KIND=cloudfront-function` runs the players
+ * against the CloudFront Function viewer-request (.ci/run does both kinds); unset, the template's default.
+ */
+export function viewerRequestKind(): Record<string, string> {
+  const kind = process.env.CFHLS_E2E_VIEWER_REQUEST_KIND;
+  return kind === undefined || kind === '' ? {} : { ViewerRequestKind: kind };
+}
+
+/**
  * Starts the local edge on `origin` (the streams folder, or `s3://BUCKET` with `s3Seed`).
- * Extra options go to startLocalEdge as they are.
+ * Extra options go to startLocalEdge as they are (template parameters on top of {@link viewerRequestKind}).
  */
 export async function startE2eEdge(origin: string, extra: Partial<LocalEdgeOptions> = {}): Promise<E2eEdge> {
   quietFunctionInfoLogs();
@@ -86,7 +95,10 @@ export async function startE2eEdge(origin: string, extra: Partial<LocalEdgeOptio
     keys: { [s.a.keyPairId]: s.publicA, [s.b.keyPairId]: s.publicB },
     signingKey: s.a,
     ...extra,
+    parameters: { ...viewerRequestKind(), ...extra.parameters },
   });
+  const kind = edge.model.behaviors.find((b) => b.pathPattern === '*.m3u8')?.cloudFrontFunctions.length ? 'cloudfront-function' : 'lambda-edge';
+  if (kind !== (viewerRequestKind().ViewerRequestKind ?? 'lambda-edge')) throw new Error(`e2e: the local edge runs the ${kind} viewer-request, not the one asked for`);
   const sign: E2eEdge['sign'] = (path, signer = s.a, options = {}) => signUrl({
     expires: Math.floor(Date.now() / 1000) + 3600,
     ...options,
