@@ -23,7 +23,9 @@ const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const { handler } = await import(pathToFileURL(bundle).href);
 const rssBeforeBytes = process.memoryUsage().rss;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const response = await handler(event);
+const cpu = process.cpuUsage(cpu0);
 const ms = performance.now() - t0;
 const peakRssBytes = peakRss();
 const maxRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -36,6 +38,7 @@ process.stdout.write(`\nCFHLS_BIG ${JSON.stringify({
   bodyEncoding: response?.bodyEncoding,
   bodyChars: response?.body?.length ?? 0,
   ms,
+  cpuMs: (cpu.user + cpu.system) / 1000,
   rssBeforeBytes,
   peakRssBytes,
   maxRssBytes,

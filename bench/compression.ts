@@ -1,11 +1,12 @@
 /**
  * Compressed playlists: what origin-response sends a viewer for a rewritten 1,000-segment VOD playlist, per
- * Accept-Encoding, with the same code the handler runs (rewriteInChunks + encodeBody). Prints bytes on the wire
+ * Accept-Encoding, with the same code the handler runs (rewritePlaylistInChunks + encodeBody). Prints bytes on the wire
  * against identity (target: at most 1/20) and the time encoding adds next to the rewrite time, on this machine
  * and scaled to the origin-response function's 512 MB (Lambda gives 1 vCPU at 1,769 MB, CPU in proportion:
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
  */
-import { encodeBody, rewriteInChunks } from '../src/edge/body.js';
+import { encodeBody } from '../src/edge/body.js';
+import { rewritePlaylistInChunks } from '../src/rewriter/index.js';
 import type { BodyLimits } from '../src/edge/body.js';
 import { BENCH_HOST, benchCredentials, vodPlaylist } from './generate.js';
 import { fmt, median, table, target } from './stats.js';
@@ -31,7 +32,7 @@ export async function run(opts: BenchOptions): Promise<{ lines: string[] }> {
   const reps = opts.quick ? 5 : 31;
   const url = `https://${BENCH_HOST}/movies/42/1080p/index.m3u8?${benchCredentials()}`;
   const text = vodPlaylist(1_000);
-  const rewrite = (): string[] => [...rewriteInChunks(text, { url })].map((r) => r.text);
+  const rewrite = (): string[] => [...rewritePlaylistInChunks(text, { url }).chunks()];
   const parts = rewrite();
   const cases: Array<[string, BodyLimits]> = [
     ['identity (no Accept-Encoding)', { text: LIMIT }],

@@ -1,6 +1,7 @@
 /**
  * cloudfront-hls: the library. Only what is exported here is public.
  */
+export * from './cloudfront/index.js';
 export * from './rewriter/index.js';
 export { CloudFrontHlsError, NotAPlaylistError, InvalidOptionError } from './errors.js';
 export * from './signer/index.js';

@@ -1,20 +1,14 @@
 /**
  * The generated body of a rewritten playlist, built within the 1 MB Lambda@Edge limit without ever holding the
  * whole rewritten text: a 100k-segment VOD playlist with ~640-byte credentials is ~68 MB rewritten, which
- * (plus its UTF-8 copy for zlib) does not fit a 128 MB function. The origin text is rewritten in line-aligned
- * chunks and each chunk is fed to an incremental Brotli or gzip stream when the viewer accepts one (CloudFront
- * does not compress on a CachingDisabled behavior, so nobody else will), else kept as text while it fits.
+ * (plus its UTF-8 copy for zlib) does not fit a 128 MB function. The rewriter hands over line-aligned chunks
+ * (rewritePlaylistInChunks) and each is fed to an incremental Brotli or gzip stream when the viewer accepts one
+ * (CloudFront does not compress on a CachingDisabled behavior, so nobody else will), else kept as text while it
+ * fits. Encoding stops at the first chunk that shows the body cannot fit: a hostile playlist costs no more work
+ * than the limit allows.
  */
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
-import { rewritePlaylistDetailed } from '../rewriter/index.js';
-import type { RewriteOptions, RewriteResult } from '../rewriter/index.js';
-
-/**
- * Origin characters per rewrite chunk. With ~640-byte credentials a VOD chunk grows to ~1 MB, so memory is
- * bounded by a few MB whatever the playlist's length.
- */
-export const REWRITE_CHUNK_CHARS = 16 * 1024;
 
 /**
  * zlib level for playlists over the limit. Measured (bench big-playlists): on credential-heavy playlists level 1
@@ -35,35 +29,6 @@ export const BROTLI_QUALITY = 4;
 /** The content codings origin-response produces, best first. */
 export const CONTENT_CODINGS = ['br', 'gzip'] as const;
 export type ContentCoding = (typeof CONTENT_CODINGS)[number];
-
-const BOM = '\uFEFF';
-
-/**
- * True when rewriting `text` chunk by chunk gives exactly the whole-text result. The rewriter's only state across
- * lines is EXT-X-DEFINE variables, and it drops a BOM only at the very start; a playlist with either is
- * rewritten in one piece.
- */
-export function splittable(text: string): boolean {
-  return !text.includes('#EXT-X-DEFINE') && text.indexOf(BOM, 1) === -1;
-}
-
-/**
- * Rewrites `text` in chunks of about `chunkChars` characters that end at a line feed, yielding each chunk's
- * result in order; the concatenated texts equal `rewritePlaylistDetailed(text, options).text` when `text` is
- * {@link splittable} (pass `Infinity` otherwise). Yields at least once.
- */
-export function* rewriteInChunks(text: string, options: RewriteOptions, chunkChars = REWRITE_CHUNK_CHARS): Generator<RewriteResult> {
-  let start = 0;
-  do {
-    let end = text.length;
-    if (start + chunkChars < text.length) {
-      const nl = text.indexOf('\n', start + chunkChars);
-      if (nl !== -1) end = nl + 1;
-    }
-    yield rewritePlaylistDetailed(start === 0 && end === text.length ? text : text.slice(start, end), options);
-    start = end;
-  } while (start < text.length);
-}
 
 /** The body to send, or why there is none. Sizes are body bytes (UTF-8 text, or encoded bytes before base64). */
 export type EncodedBody =
@@ -121,24 +86,26 @@ class Collector {
 /**
  * Encodes `parts` with `limits.encoded.coding` (incrementally: each part is released once written) and returns the
  * base64 body when it fits; without `limits.encoded`, joins them into a text body when they fit `limits.text`.
- * Always consumes every part, so the sizes it reports are complete.
+ * Stops reading `parts` as soon as the body cannot fit; the sizes of a `too-large` result are then lower bounds.
  */
 export async function encodeBody(parts: Iterable<string>, limits: BodyLimits): Promise<EncodedBody> {
   let plainBytes = 0;
   if (limits.encoded === undefined) {
-    let kept: string[] = [];
+    const kept: string[] = [];
     for (const part of parts) {
       plainBytes += Buffer.byteLength(part, 'utf8');
-      if (plainBytes <= limits.text) kept.push(part);
-      else kept = [];
+      if (plainBytes > limits.text) return { encoding: 'too-large', plainBytes };
+      kept.push(part);
     }
-    return plainBytes <= limits.text ? { encoding: 'identity', body: kept.join(''), plainBytes } : { encoding: 'too-large', plainBytes };
+    return { encoding: 'identity', body: kept.join(''), plainBytes };
   }
   const { coding, base64 } = limits.encoded;
-  const out = new Collector(coding, Math.floor((base64 * 3) / 4));
+  const maxBytes = Math.floor((base64 * 3) / 4);
+  const out = new Collector(coding, maxBytes);
   for (const part of parts) {
     plainBytes += Buffer.byteLength(part, 'utf8');
     await out.write(part);
+    if (out.bytes > maxBytes) break;
   }
   const bytes = await out.end();
   if (bytes === undefined || base64Length(bytes.length) > base64) {

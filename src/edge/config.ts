@@ -2,7 +2,7 @@
  * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
  * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
  */
-import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/params.js';
+import { DEFAULT_CREDENTIAL_SUFFIX } from '../cloudfront/params.js';
 
 /** Suffix of the copied credential params (`Policy-PREFIX`, ...). Must match the origin request policy's whitelist. */
 export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
@@ -38,15 +38,36 @@ export const MAX_GENERATED_RESPONSE_BYTES = 1_048_576;
 /** Largest origin playlist we read (it may still fit once gzipped); anything bigger is refused with a 502. */
 export const MAX_ORIGIN_PLAYLIST_BYTES = 16 * 1_048_576;
 
+/**
+ * Bounds on what origin-response accepts from the origin, so the worst playlist it does not refuse finishes
+ * within a third of the function's 15 s timeout and half of its 512 MB (template.yaml), measured on one core by
+ * test/edge/hostile-bounds.test.ts with the worst shapes found (one-byte URI lines, lines at the length limit,
+ * tags at the attribute limit, variable definitions). Past a bound the playlist is refused: 502 and one log line.
+ * - maxLineChars: a URI line is useless past CloudFront's 8,192-character URL limit; tags get 8x that.
+ * - maxAttributes: real tags carry a few dozen at most.
+ * - maxOutputChars: twice a 100,000-segment playlist with 637-byte credentials (64.7 MB rewritten, bench
+ *   big-playlists), which still fits the 1 MB response once compressed; more cannot be answered anyway.
+ */
+export const REWRITE_LIMITS = {
+  maxLineChars: 64 * 1024,
+  maxAttributes: 256,
+  maxOutputChars: 128 * 1_048_576,
+} as const;
+
 /** Origin custom headers (set on the media origin in template.yaml) that carry per-deployment settings. */
 export const HEADERS = {
   /** Comma-separated extra hostnames (alternate domain names) whose absolute URIs also get credentials. */
-  allowHosts: 'x-cfhls-allow-hosts',
+  allowHosts: 'X-Cfhls-Allow-Hosts',
+  /** `define` turns on the compact form (template parameter CompactPlaylists). */
+  compact: 'X-Cfhls-Compact',
   /** Local edge/tests only: S3 endpoint URL used with path-style addressing. */
-  s3Endpoint: 'x-cfhls-s3-endpoint',
+  s3Endpoint: 'X-Cfhls-S3-Endpoint',
   /** Response header explaining what origin-response did (see the contract). */
-  rewrite: 'x-cfhls-rewrite',
+  rewrite: 'X-Cfhls-Rewrite',
 } as const;
+
+/** The value of HEADERS.compact that turns the compact form on. */
+export const COMPACT_DEFINE = 'define';
 
 /** Content types that mark a playlist (RFC 8216 section 4), lowercase, without parameters. */
 export const PLAYLIST_CONTENT_TYPES: ReadonlySet<string> = new Set([

@@ -9,6 +9,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';
 import type { CloudFrontCustomOrigin, CloudFrontHeaders, CloudFrontS3Origin } from 'aws-lambda';
+import { headerValue } from '../cloudfront/index.js';
 import { CloudFrontHlsError } from '../errors.js';
 import {
   HEADERS,
@@ -33,11 +34,6 @@ export class OriginFetchError extends CloudFrontHlsError {
     super(code, message, options);
     this.name = 'OriginFetchError';
   }
-}
-
-/** First value of a header in CloudFront's `{ key, value }[]` shape. */
-export function headerValue(headers: CloudFrontHeaders | undefined, name: string): string | undefined {
-  return headers?.[name]?.[0]?.value;
 }
 
 /** A fetched playlist body, already decoded from any content-encoding, with the validators it came with. */

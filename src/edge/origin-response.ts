@@ -6,22 +6,25 @@
  * Everything else passes through untouched. Viewers only ever see short generic bodies; details go to logs.
  */
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
-import { credentialKind, credentialQuery, policyExpiry, readCredentials } from '../rewriter/credentials.js';
-import { isPlaylist } from '../rewriter/index.js';
-import type { RewriteResult, WithheldReason } from '../rewriter/index.js';
-import { CONTENT_CODINGS, encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
-import type { ContentCoding } from './body.js';
-import { COMPACT_DEFINE, COMPACT_HEADER, compactHeader, replaceCredentials } from './compact.js';
+import { credentialKind, headerValue, policyExpiry, readCredentials, STATUS_TEXT, withoutSuffixedParams } from '../cloudfront/index.js';
+import type { Credentials } from '../cloudfront/index.js';
+import { DEFAULT_CHUNK_CHARS, isPlaylist, rewritePlaylistInChunks } from '../rewriter/index.js';
+import type { ChunkedRewrite, RefusalReason, RewriteOptions } from '../rewriter/index.js';
+import { CONTENT_CODINGS, encodeBody } from './body.js';
+import type { ContentCoding, EncodedBody } from './body.js';
 import {
+  COMPACT_DEFINE,
   CREDENTIAL_SUFFIX,
   DEFAULT_MAX_AGE_SECONDS,
   HEADERS,
   MAX_GENERATED_RESPONSE_BYTES,
+  MAX_ORIGIN_PLAYLIST_BYTES,
   PLAYLIST_CONTENT_TYPE,
   PLAYLIST_CONTENT_TYPES,
   RETRY_AFTER_SECONDS,
+  REWRITE_LIMITS,
 } from './config.js';
-import { fetchFromCustomOrigin, fetchFromS3, headerValue, OriginFetchError } from './fetch-body.js';
+import { fetchFromCustomOrigin, fetchFromS3, OriginFetchError } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
 import { playlistMaxAgeLimit } from './freshness.js';
 import { eventValidator, readThrough } from './origin-cache.js';
@@ -111,13 +114,6 @@ export function generatedSize(headers: CloudFrontHeaders, body: string): number 
   return size;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  403: 'Forbidden',
-  404: 'Not Found',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
 /** Replaces the response with a short generic error: no origin text, no AWS error text, no credentials. */
 function errorResponse(response: EdgeResponse, status: 403 | 404 | 502 | 503): EdgeResponse {
   dropStaleHeaders(response.headers);
@@ -158,120 +154,98 @@ async function fetchBody(request: CloudFrontRequest, response: CloudFrontRespons
   if (origin?.custom) {
     const custom = origin.custom;
     // Suffixed credentials are for this function, not the origin: send only the other params.
-    const query = request.querystring
-      .split('&')
-      .filter((p) => p !== '' && !p.split('=', 1)[0]!.endsWith(CREDENTIAL_SUFFIX))
-      .join('&');
+    const query = withoutSuffixedParams(request.querystring, CREDENTIAL_SUFFIX);
     const key = `custom ${custom.protocol}://${custom.domainName}:${custom.port}${custom.path ?? ''}${request.uri}?${query} ${encoding}`;
     return (await readThrough(key, validator, () => fetchFromCustomOrigin(custom, request.uri, query))).body;
   }
   throw new OriginFetchError('OriginError', 'event has no origin');
 }
 
+/** The parts of the event every step reads, and the fields every log line carries. */
+interface Exchange {
+  config: CloudFrontResponseEvent['Records'][0]['cf']['config'];
+  request: CloudFrontRequest;
+  response: EdgeResponse;
+  log: { requestId: string; uri: string };
+}
+
 /** The handler's core, separated so the exported handler can guarantee it never throws. */
 async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
-  const { config, request, response } = event.Records[0]!.cf as CloudFrontResponseEvent['Records'][0]['cf'] & {
-    response: EdgeResponse;
-  };
-  const ctx = { requestId: config.requestId, uri: request.uri };
-  if (response.status !== '200' || request.method !== 'GET') return response;
-  if (!looksLikePlaylist(request.uri, headerValue(response.headers, 'content-type'))) return response;
+  const { config, request, response } = event.Records[0]!.cf as CloudFrontResponseEvent['Records'][0]['cf'] & { response: EdgeResponse };
+  const exchange: Exchange = { config, request, response, log: { requestId: config.requestId, uri: request.uri } };
+  const credentials = decide(exchange);
+  if (credentials === undefined) return response;
+  const text = await readPlaylist(exchange);
+  if (typeof text !== 'string') return text;
+  const rewrite = rewritePlaylistInChunks(text, rewriteOptions(exchange, credentials), DEFAULT_CHUNK_CHARS);
+  return respond(exchange, rewrite, credentials, playlistMaxAgeLimit(text));
+}
 
+/**
+ * Step 1: whether this response is a playlist to rewrite. Returns the viewer's credentials, or undefined to pass
+ * the response through (not a 200 GET of a playlist; no credentials, as with signed cookies; a canned policy).
+ */
+function decide({ request, response, log: where }: Exchange): Credentials | undefined {
+  if (response.status !== '200' || request.method !== 'GET') return undefined;
+  if (!looksLikePlaylist(request.uri, headerValue(response.headers, 'content-type'))) return undefined;
   const credentials = readCredentials(request.querystring, CREDENTIAL_SUFFIX);
   const kind = credentialKind(credentials);
-  if (kind === 'none') return response; // signed cookies, or no credentials reached us: nothing to propagate
   if (kind === 'canned') {
-    log('warn', FN, 'canned-policy credentials cover one URL and cannot be propagated; playlist passed through', ctx);
-    setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
-    return response;
+    log('warn', FN, 'canned-policy credentials cover one URL and cannot be propagated; playlist passed through', where);
+    setHeader(response.headers, HEADERS.rewrite, 'skipped; reason=canned-policy');
   }
+  return kind === 'custom' ? credentials : undefined;
+}
 
-  let fetched: FetchedBody | undefined;
+/** Step 2: the playlist's text from the origin (or this instance's cache), or the response to send instead. */
+async function readPlaylist(exchange: Exchange): Promise<string | EdgeResponse> {
+  const { request, response, log: where } = exchange;
+  let fetched: FetchedBody;
   try {
     fetched = await fetchBody(request, response);
   } catch (err) {
     const e = err instanceof OriginFetchError ? err : new OriginFetchError('OriginError', 'fetch failed', { cause: err });
     const status = FETCH_STATUS[e.code];
-    const hint = e.code === 'PlaylistTooLarge' ? 'split the playlist; origin playlists over 16 MB are not rewritten' : undefined;
+    const hint = e.code === 'PlaylistTooLarge' ? `split the playlist; origin playlists over ${MAX_ORIGIN_PLAYLIST_BYTES} bytes are not rewritten` : undefined;
     log(status === 404 ? 'warn' : 'error', FN, 'fetching the playlist from the origin failed', {
-      ...ctx, code: e.code, status, reason: e.message, cause: e.cause, ...(hint ? { hint } : {}),
+      ...where, code: e.code, status, reason: e.message, cause: e.cause, ...(hint ? { hint } : {}),
     });
     return errorResponse(response, status);
   }
-
   if (!isPlaylist(fetched.bytes)) {
-    log('warn', FN, 'origin body is not a playlist (no #EXTM3U); passed through unchanged', { ...ctx, bytes: fetched.bytes.length });
-    setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=not-a-playlist');
+    log('warn', FN, 'origin body is not a playlist (no #EXTM3U); passed through unchanged', { ...where, bytes: fetched.bytes.length });
+    setHeader(response.headers, HEADERS.rewrite, 'skipped; reason=not-a-playlist');
     return response;
   }
-  let text = fetched.bytes.toString('utf8');
-  fetched = undefined; // the origin bytes are not needed any more: let them go before the big allocations
+  return fetched.bytes.toString('utf8');
+}
 
-  const url = `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`;
+/** Step 3: what the rewriter needs: the URL the viewer asked for, the allowed hosts, the form and the bounds. */
+function rewriteOptions({ config, request }: Exchange, credentials: Credentials): RewriteOptions {
   const customHeaders = request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders;
-  const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter((h) => h !== '');
+  const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '').split(',').filter((h) => h.trim() !== '');
+  const compact = (headerValue(customHeaders, HEADERS.compact) ?? '').trim().toLowerCase() === COMPACT_DEFINE;
+  return {
+    // In origin events the Host header is the origin's: the viewer's host is the distribution's domain.
+    url: `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`,
+    credentials,
+    credentialSuffix: CREDENTIAL_SUFFIX,
+    allowHosts,
+    limits: REWRITE_LIMITS,
+    ...(compact ? { compact } : {}),
+  };
+}
 
-  // Chunked rewriting keeps memory bounded; it is exact only for playlists without EXT-X-DEFINE (checked before
-  // the compact form adds its own, which no URI of the origin text refers to).
-  const chunkChars = splittable(text) ? REWRITE_CHUNK_CHARS : Number.POSITIVE_INFINITY;
-  const maxAgeLimit = playlistMaxAgeLimit(text);
-  const credentialText = credentialQuery(credentials);
-  let compact = false;
-  if ((headerValue(customHeaders, COMPACT_HEADER) ?? '').trim().toLowerCase() === COMPACT_DEFINE) {
-    const head = compactHeader(text, credentialText);
-    if ('text' in head) {
-      text = head.text;
-      compact = true;
-    } else if (head.skipped !== 'not-a-media-playlist') {
-      log('warn', FN, `compact form requested but not possible (${head.skipped}); credentials written in full`, ctx);
-    }
-  }
-
-  const chunks = rewriteInChunks(text, { url, credentials, credentialSuffix: CREDENTIAL_SUFFIX, allowHosts }, chunkChars);
-  const first = chunks.next() as IteratorYieldResult<RewriteResult>;
-  if (first.value.skipped) {
-    log('warn', FN, `rewriter skipped the playlist (${first.value.skipped}); passed through`, ctx);
-    if (first.value.skipped === 'canned-policy') setHeader(response.headers, 'X-Cfhls-Rewrite', 'skipped; reason=canned-policy');
-    return response;
-  }
-  // A refusal needs the whole text (EXT-X-DEFINE), and a playlist with EXT-X-DEFINE is one chunk: the first result
-  // is the only one. Nothing of the playlist is sent: its URL already carries the credentials a player would copy.
-  if (first.value.refused !== undefined) {
-    log('error', FN, 'playlist refused: a player would copy the viewer\'s credentials out of the playlist URL; answered 502', {
-      ...ctx, reason: first.value.refused,
-      hint: 'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM or IMPORT of Policy, Signature, Key-Pair-Id, ...) and uses it outside the same-host URIs; remove that definition',
-    });
-    return errorResponse(response, 502);
-  }
-  const counts = { rewritten: 0, untouched: 0, compacted: 0 };
-  const withheld: Partial<Record<WithheldReason, number>> = {};
-  /** Rewritten (and compacted) text, chunk by chunk; each chunk is dropped once the encoder has it. */
-  function* bodyParts(): Generator<string> {
-    for (let r: IteratorResult<RewriteResult> = first; !r.done; r = chunks.next()) {
-      counts.rewritten += r.value.rewritten;
-      counts.untouched += r.value.untouched;
-      for (const [reason, n] of Object.entries(r.value.withheld) as Array<[WithheldReason, number]>) withheld[reason] = (withheld[reason] ?? 0) + n;
-      if (!compact) {
-        yield r.value.text;
-        continue;
-      }
-      const c = replaceCredentials(r.value.text, credentialText);
-      counts.compacted += c.replaced;
-      yield c.text;
-    }
-  }
-
+/** Step 4: the rewritten playlist as the response, encoded as the viewer accepts, or the refusal. */
+async function respond(exchange: Exchange, rewrite: ChunkedRewrite, credentials: Credentials, maxAgeLimit: number): Promise<EdgeResponse> {
+  const { request, response, log: where } = exchange;
   const originCacheControl = headerValue(response.headers, 'cache-control');
   dropStaleHeaders(response.headers);
   const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl, Date.now(), maxAgeLimit);
   setHeader(response.headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
   // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
-  setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
-
+  setHeader(response.headers, HEADERS.rewrite, 'rewritten');
   // The body depends on Accept-Encoding whether or not it ends up encoded; the origin's own Vary (S3 sends
   // `Origin, Access-Control-Request-*` once the bucket has CORS rules) still holds for the CORS headers.
   const vary = (headerValue(response.headers, 'vary') ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
@@ -281,41 +255,59 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');
   const encodedHeaderBytes = headerBytes + generatedSize({ 'content-encoding': [{ key: 'Content-Encoding', value: coding ?? '' }] }, '');
-  const encoded = await encodeBody(bodyParts(), {
+  const encoded = await encodeBody(rewrite.chunks(), {
     text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
     ...(coding !== undefined ? { encoded: { coding, base64: MAX_GENERATED_RESPONSE_BYTES - encodedHeaderBytes } } : {}),
   });
-  if (Object.keys(withheld).length > 0) {
+  const summary = rewrite.summary();
+  if (summary?.refused !== undefined) return refusal(exchange, summary.refused);
+  if (summary !== undefined && Object.keys(summary.withheld).length > 0) {
     // One line per playlist, counts only: the URIs are origin text and may be long; the reasons say what to fix.
-    log('warn', FN, 'credentials withheld from URIs that players could resolve to different hosts', { ...ctx, withheld });
+    log('warn', FN, 'credentials withheld from URIs that players could resolve to different hosts', { ...where, withheld: summary.withheld });
   }
-  const plainSize = headerBytes + encoded.plainBytes;
-  const form = compact ? { form: 'compact', compacted: counts.compacted } : {};
-  const done = { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, plainSize, ...form };
-
+  const form = rewrite.compact !== undefined ? { compact: rewrite.compact } : {};
+  if (summary === undefined || encoded.encoding === 'too-large') return tooLarge(exchange, encoded, coding, form);
+  const done = { ...where, rewritten: summary.rewritten, untouched: summary.untouched, maxAge, plainSize: headerBytes + encoded.plainBytes, ...form };
   if (encoded.encoding === 'identity') {
     response.body = encoded.body;
     response.bodyEncoding = 'text';
     log('info', FN, 'playlist rewritten', { ...done, encoding: 'identity' });
     return response;
   }
-  if (encoded.encoding !== 'too-large') {
-    setHeader(response.headers, 'Content-Encoding', encoded.encoding);
-    response.body = encoded.body;
-    response.bodyEncoding = 'base64';
-    log('info', FN, 'playlist rewritten', { ...done, encoding: encoded.encoding, encodedSize: generatedSize(response.headers, response.body) });
-    return response;
-  }
+  setHeader(response.headers, 'Content-Encoding', encoded.encoding);
+  response.body = encoded.body;
+  response.bodyEncoding = 'base64';
+  log('info', FN, 'playlist rewritten', { ...done, encoding: encoded.encoding, encodedSize: generatedSize(response.headers, response.body) });
+  return response;
+}
+
+/** Why each refusal happens, for the log line's hint. */
+const REFUSAL_HINTS: Record<RefusalReason, string> = {
+  'credential-variable': 'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM or IMPORT of Policy, Signature, Key-Pair-Id, ...) and uses it outside the same-host URIs; a player would copy the viewer\'s credentials there: remove that definition',
+  'line-too-long': `a URI line or #EXT-X- tag is over ${REWRITE_LIMITS.maxLineChars} characters`,
+  'too-many-attributes': `a tag has over ${REWRITE_LIMITS.maxAttributes} attributes`,
+  'output-too-large': `the rewritten playlist would be over ${REWRITE_LIMITS.maxOutputChars} characters, more than any 1 MB response can carry: split the playlist`,
+};
+
+/** A playlist that must not be served: 502, nothing of its text, one log line saying why. */
+function refusal({ response, log: where }: Exchange, reason: RefusalReason): EdgeResponse {
+  log('error', FN, 'playlist refused; answered 502', { ...where, reason, hint: REFUSAL_HINTS[reason] });
+  return errorResponse(response, 502);
+}
+
+/** A rewritten playlist over the generated-response limit, even encoded: 502 with the sizes and what to do. */
+function tooLarge({ response, log: where }: Exchange, encoded: EncodedBody, coding: ContentCoding | undefined, form: Record<string, unknown>): EdgeResponse {
+  const compacted = form.compact === 'applied';
   log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
-    ...ctx,
-    plainSize,
-    ...(encoded.coding !== undefined ? { coding: encoded.coding, encodedBytes: encoded.encodedBytes } : {}),
+    ...where,
+    plainBytesAtLeast: encoded.plainBytes,
+    ...(encoded.encoding === 'too-large' && encoded.coding !== undefined ? { coding: encoded.coding, encodedBytesAtLeast: encoded.encodedBytes } : {}),
     limit: MAX_GENERATED_RESPONSE_BYTES,
     accepted: coding ?? 'identity',
     ...form,
     hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or make sure the '
       + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be compressed (br or gzip)'
-      + (compact ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
+      + (compacted ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
   });
   return errorResponse(response, 502);
 }

@@ -6,7 +6,7 @@
  * (const/let, arrow functions, template literals, rest parameters), so no Map/Set, for-of, spread or classes here.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html
  */
-import { SIGNED_URL_PARAMS } from '../rewriter/params.js';
+import { SIGNED_URL_PARAMS } from '../cloudfront/params.js';
 import { CREDENTIAL_SUFFIX } from './config.js';
 
 /** CloudFront's limit on the URI plus query string of a request (characters). */

@@ -3,20 +3,8 @@
  * policies. A cache-key mistake (credentials missing from the key of a rewritten playlist) shows up here the
  * way it would in production: one viewer receives another's response.
  */
-import { SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
-import type { QueryPair } from '../rewriter/credentials.js';
+import { isSignedParam, joinQuery, splitQuery } from '../cloudfront/index.js';
 import type { CachePolicy, NameSelection, OriginRequestPolicy } from './policies.js';
-
-const SIGNED = new Set<string>(SIGNED_URL_PARAMS);
-
-function joinQuery(pairs: readonly QueryPair[]): string {
-  return pairs.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('&');
-}
-
-/** Removes `Expires`, `Policy`, `Signature`, `Key-Pair-Id`, `Hash-Algorithm` (as CloudFront does before the origin), keeping every other byte. */
-export function stripSignedParams(query: string): string {
-  return joinQuery(splitQuery(query).filter((p) => !SIGNED.has(p.name)));
-}
 
 function selects(sel: NameSelection, name: string): boolean {
   switch (sel.behavior) {
@@ -34,7 +22,7 @@ function selects(sel: NameSelection, name: string): boolean {
  */
 export function originQuery(query: string, cache: CachePolicy, orp: OriginRequestPolicy | undefined, stripSigned: boolean): string {
   return joinQuery(
-    splitQuery(query).filter((p) => !(stripSigned && SIGNED.has(p.name)) && (selects(cache.queryStrings, p.name) || (orp !== undefined && selects(orp.queryStrings, p.name)))),
+    splitQuery(query).filter((p) => !(stripSigned && isSignedParam(p.name)) && (selects(cache.queryStrings, p.name) || (orp !== undefined && selects(orp.queryStrings, p.name)))),
   );
 }
 
@@ -51,7 +39,7 @@ export interface CacheKeyInput {
 /** The cache key per the cache policy (host, path, selected query strings, headers and cookies). */
 export function cacheKey(input: CacheKeyInput, policy: CachePolicy, stripSigned: boolean): string {
   const qs = splitQuery(input.query)
-    .filter((p) => !(stripSigned && SIGNED.has(p.name)) && selects(policy.queryStrings, p.name))
+    .filter((p) => !(stripSigned && isSignedParam(p.name)) && selects(policy.queryStrings, p.name))
     .map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`))
     .sort();
   const hs = policy.headers.map((h) => `${h}:${input.headers[h] ?? ''}`);

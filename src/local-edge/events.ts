@@ -28,10 +28,6 @@ export function fromCloudFrontHeaders(headers: CloudFrontHeaders | undefined): A
   return out;
 }
 
-export function headerOf(headers: CloudFrontHeaders | undefined, name: string): string | undefined {
-  return headers?.[name.toLowerCase()]?.[0]?.value;
-}
-
 /** The `cf.config` of every event; `distributionDomainName` is the local edge's host:port. */
 export function eventConfig(distributionDomainName: string, eventType: EdgeEventType, requestId: string) {
   return { distributionDomainName, distributionId: 'ELOCALEDGE', eventType, requestId };

@@ -40,7 +40,7 @@ import type { DistributionModel } from './template.js';
 export { loadTemplate, modelTemplate, bundleFor } from './template.js';
 export type { DistributionModel, BehaviorModel, OriginModel, EdgeFunctionAssociation, EdgeEventType } from './template.js';
 export { matchPathPattern, selectBehavior } from './path-pattern.js';
-export { cacheKey, originQuery, stripSignedParams, ttlFor, ResponseCache } from './cache.js';
+export { cacheKey, originQuery, ttlFor, ResponseCache } from './cache.js';
 export type { AccessLogEntry } from './pipeline.js';
 export { ensureDevKeys } from './dev-keys.js';
 export { LocalEdgeConfigError } from './errors.js';

@@ -10,11 +10,11 @@ import type { KeyObject } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest } from 'aws-lambda';
 import { cloudFrontErrorXml, verifySignedUrl } from '../signer/index.js';
 import type { VerifyOptions, VerifyResult } from '../signer/index.js';
-import { readCredentials } from '../rewriter/credentials.js';
+import { headerValue, readCredentials, STATUS_TEXT } from '../cloudfront/index.js';
 import { cacheKey, originQuery, ResponseCache, ttlFor } from './cache.js';
 import type { CachedResponse } from './cache.js';
 import {
-  eventConfig, fromCloudFrontHeaders, generatedBody, headerOf, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,
+  eventConfig, fromCloudFrontHeaders, generatedBody, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,
 } from './events.js';
 import type { LoadedFunction } from './events.js';
 import { compressLikeCloudFront } from './compression.js';
@@ -74,7 +74,6 @@ export interface EdgeResponse {
   log: Omit<AccessLogEntry, 'seq' | 'time' | 'ms'>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 206: 'Partial Content', 304: 'Not Modified', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 // Lambda@Edge generated-response limits (headers + body).
 const VIEWER_LIMIT = 40 * 1024;
 const ORIGIN_LIMIT = 1024 * 1024;
@@ -167,7 +166,7 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
       uri: request.uri,
       query: request.querystring,
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, v[0]?.value])),
-      cookies: parseCookies(headerOf(request.headers, 'cookie')),
+      cookies: parseCookies(headerValue(request.headers, 'cookie')),
     }, behavior.cachePolicy, stripSigned);
 
     let stored: CachedResponse | undefined = behavior.cachePolicy.disabled || (method !== 'GET' && method !== 'HEAD') ? undefined : opts.cache.get(key, opts.now());

@@ -3,7 +3,7 @@
  * what happened to each URI. Built once per playlist by {@link makeContext}.
  */
 import { InvalidOptionError } from '../errors.js';
-import { DEFAULT_CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials } from './credentials.js';
+import { DEFAULT_CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials } from '../cloudfront/index.js';
 import type { RefusalReason, RewriteOptions, RewriteResult, WithheldReason } from './types.js';
 
 export interface Context {

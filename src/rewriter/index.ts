@@ -19,14 +19,3 @@ export type {
 } from './types.js';
 export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './compact.js';
 export type { CompactSkip } from './compact.js';
-export {
-  CREDENTIAL_PARAMS,
-  SIGNED_URL_PARAMS,
-  DEFAULT_CREDENTIAL_SUFFIX,
-  readCredentials,
-  credentialKind,
-  credentialQuery,
-  splitQuery,
-  policyExpiry,
-} from './credentials.js';
-export type { Credentials, CredentialKind, CredentialParam, QueryPair } from './credentials.js';

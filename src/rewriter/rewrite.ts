@@ -106,8 +106,13 @@ export interface ChunkedRewrite {
    * concatenation is `rewritePlaylistDetailed(...).text`. Stops early when a limit refuses the playlist. Runs once.
    */
   chunks(): Generator<string>;
-  /** What happened; complete once `chunks()` has run to the end. Check `refused` before sending anything. */
-  summary(): RewriteSummary;
+  /**
+   * What happened, once `chunks()` has run to the end (undefined before: a consumer that stopped early has no
+   * verdict and must not send what it read). Check `refused` before sending anything.
+   */
+  summary(): RewriteSummary | undefined;
+  /** When `compact` was asked for: `applied`, or why not; known before any chunk is read. */
+  readonly compact?: RewriteResult['compact'];
 }
 
 /** Input characters per chunk by default: with ~640-byte credentials a VOD chunk grows to about 1 MB. */
@@ -150,9 +155,9 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
       summary = finishScan(scan);
     },
     summary() {
-      if (summary === undefined) throw new InvalidOptionError('summary() is complete only after chunks() has run to the end');
       return summary;
     },
+    ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
   };
 }
 

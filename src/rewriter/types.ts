@@ -1,5 +1,5 @@
 import type { CompactSkip } from './compact.js';
-import type { Credentials } from './credentials.js';
+import type { Credentials } from '../cloudfront/index.js';
 
 /** Options of {@link rewritePlaylist}. */
 export interface RewriteOptions {

@@ -11,7 +11,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
-import { SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
+import { isSignedParam, splitQuery } from '../cloudfront/index.js';
 import { SigningInputError } from './errors.js';
 import { loadPrivateKey } from './keys.js';
 import { assertResourceCovers, customPolicyJson, folderResource, normalizeCidr, toEpochSeconds } from './policy.js';
@@ -69,7 +69,7 @@ function checkUrl(url: string): void {
   const q = url.indexOf('?');
   if (q !== -1) {
     for (const { name } of splitQuery(url.slice(q + 1))) {
-      if ((SIGNED_URL_PARAMS as readonly string[]).includes(name)) {
+      if (isSignedParam(name)) {
         throw new SigningInputError(`URL already carries the signing param ${name}; sign the unsigned URL`);
       }
     }

@@ -6,9 +6,8 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import { InvalidOptionError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
-import { readCredentials, SIGNED_URL_PARAMS, splitQuery } from '../rewriter/credentials.js';
-import type { Credentials } from '../rewriter/credentials.js';
-import { cfBase64Decode } from './base64.js';
+import { cfBase64Decode, isSignedParam, readCredentials, SIGNED_URL_PARAMS, splitQuery, withoutSignedParams } from '../cloudfront/index.js';
+import type { Credentials } from '../cloudfront/index.js';
 import { loadPublicKey } from './keys.js';
 import { cannedPolicyJson, ipInCidr, parsePolicy, PolicyParseError } from './policy.js';
 import type { PolicyStatement } from './policy.js';
@@ -86,11 +85,9 @@ export function verifySignedUrl(url: string, options: VerifyOptions): VerifyResu
   const query = q === -1 ? '' : noFragment.slice(q + 1);
 
   // CloudFront removes its own params; what is left is the URL the policy's Resource is compared with.
-  const signing = SIGNED_URL_PARAMS as readonly string[];
-  const pairs = splitQuery(query);
-  const kept = pairs.filter((p) => !signing.includes(p.name)).map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`));
-  const resourceUrl = kept.length === 0 ? path : `${path}?${kept.join('&')}`;
-  const urlHasCredentials = pairs.some((p) => signing.includes(p.name));
+  const kept = withoutSignedParams(query);
+  const resourceUrl = kept === '' ? path : `${path}?${kept}`;
+  const urlHasCredentials = splitQuery(query).some((p) => isSignedParam(p.name));
 
   const creds = urlHasCredentials ? readCredentials(query) : options.cookies ? cookieCredentials(options.cookies) : {};
   const keyPairId = creds['Key-Pair-Id'];

@@ -6,7 +6,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { readCredentials } from '../../src/rewriter/credentials.js';
+import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 
 // Network faults on 127.0.0.1: a real S3 client (no mock) against an S3 that never answers, and a custom origin

@@ -3,7 +3,7 @@ import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { readCredentials } from '../../src/rewriter/credentials.js';
+import { readCredentials } from '../../src/cloudfront/index.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Error, s3Object, s3Reset, s3Truncated, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3, Reply } from '../helpers/s3.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/edge/viewer-request.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { readCredentials } from '../../src/rewriter/credentials.js';
+import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 import { cloudFrontFunctionRunner } from '../helpers/cloudfront-function.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, originQuery, ResponseCache, stripSignedParams, ttlFor } from '../../src/local-edge/cache.js';
+import { cacheKey, originQuery, ResponseCache, ttlFor } from '../../src/local-edge/cache.js';
+import { withoutSignedParams } from '../../src/cloudfront/index.js';
 import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/policies.js';
 import type { CachePolicy, OriginRequestPolicy } from '../../src/local-edge/policies.js';
 
@@ -15,7 +16,7 @@ const signedQuery = 'Policy=eyJ~a&Signature=s~1&Key-Pair-Id=K1&Policy-PREFIX=eyJ
 
 describe('what the origin sees', () => {
   it('strips every signing param and keeps other bytes exactly (no re-encoding of ~)', () => {
-    expect(stripSignedParams('a=1&Expires=9&Policy=x~y&Signature=s&Key-Pair-Id=K&Hash-Algorithm=SHA256&b=%7E~')).toBe('a=1&b=%7E~');
+    expect(withoutSignedParams('a=1&Expires=9&Policy=x~y&Signature=s&Key-Pair-Id=K&Hash-Algorithm=SHA256&b=%7E~')).toBe('a=1&b=%7E~');
   });
 
   it('forwards only the suffixed credentials the playlist origin request policy names', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rewritePlaylistDetailed, rewritePlaylistInChunks } from '../../src/rewriter/index.js';
 import type { RewriteOptions } from '../../src/rewriter/index.js';
 import { CREDS, VIEWER_URL, loadFixtures } from '../hostile/oracle.js';
+import { mediaPlaylist } from '../edge/playlists.js';
 
 // Chunked rewriting carries every piece of state across chunk boundaries: any playlist, cut anywhere between
 // lines, rewrites to exactly what the whole-text rewrite gives, with the same counts and verdicts.
@@ -12,7 +13,7 @@ const OPTIONS: RewriteOptions = { url: VIEWER_URL, allowHosts: ['priv.example.co
 function chunked(text: string, options: RewriteOptions, chunkChars: number) {
   const rewrite = rewritePlaylistInChunks(text, options, chunkChars);
   const pieces = [...rewrite.chunks()];
-  return { pieces, summary: rewrite.summary() };
+  return { pieces, summary: rewrite.summary()! };
 }
 
 function expectSameAsWhole(text: string, options: RewriteOptions, chunkChars: number): void {
@@ -82,7 +83,42 @@ describe('rewriting in chunks', () => {
     );
   });
 
-  it('refuses to report a summary before the chunks have been read', () => {
-    expect(() => rewritePlaylistInChunks('#EXTM3U\n', OPTIONS).summary()).toThrow(/after chunks\(\)/);
+  it('reports no summary before the chunks have been read to the end', () => {
+    const rewrite = rewritePlaylistInChunks(`#EXTM3U\n${'a.ts\n'.repeat(100)}`, OPTIONS, 64);
+    expect(rewrite.summary()).toBeUndefined();
+    const pieces = rewrite.chunks();
+    pieces.next();
+    expect(rewrite.summary()).toBeUndefined();
+    for (const piece of pieces) void piece;
+    expect(rewrite.summary()).toMatchObject({ rewritten: 100 });
+  });
+});
+
+const BODY_CREDS = 'Policy=eyJTdGF0ZW1lbnQiOltdfQ__&Signature=abc~def-ghi_&Key-Pair-Id=K2JCJMDEHXQW5F';
+const BODY_OPTIONS: RewriteOptions = { url: `https://d111111abcdef8.cloudfront.net/movies/42/720p/index.m3u8?${BODY_CREDS}` };
+
+/** Lines a rewriter must treat one by one: URIs (relative, absolute, other hosts), tags with URIs, blanks, CRLF. */
+const LINE = fc.constantFrom(
+  '#EXTINF:6.000,', 'seg.ts', 'a/b.ts?x=1', 'https://d111111abcdef8.cloudfront.net/movies/42/x.ts',
+  'https://cdn.thirdparty.example/y.ts', '#EXT-X-MAP:URI="init.mp4"', '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"',
+  '#EXT-X-PART:DURATION=1,URI="p.m4s"', '', '  seg2.ts  ', '# comment', 'seg3.ts#frag', '#EXT-X-PREFETCH:pre.ts',
+  'skd://key', 'seg.ts?Policy=old&Signature=old', '\u00e9t\u00e9.ts', '\ud83c\udfa5.ts',
+);
+
+describe('rewriting in chunks, line endings and BOM', () => {
+  it('gives exactly the whole-text result for any chunk size, LF or CRLF, with or without a BOM', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(LINE, fc.constantFrom('\n', '\r\n')), { maxLength: 60 }), fc.integer({ min: 1, max: 200 }), fc.boolean(), (lines, chunk, bom) => {
+        const text = `${bom ? '\uFEFF' : ''}#EXTM3U\n${lines.map(([l, eol]) => l + eol).join('')}`;
+        expectSameAsWhole(text, BODY_OPTIONS, chunk);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits only at line feeds', () => {
+    const pieces = chunked(mediaPlaylist(50), BODY_OPTIONS, 64).pieces;
+    expect(pieces.length).toBeGreaterThan(10);
+    for (const p of pieces.slice(0, -1)) expect(p.endsWith('\n')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import { handler as viewerRequest } from '../../src/edge/viewer-request.js';
 import { handler as originResponse } from '../../src/edge/origin-response.js';
 import { generateKeyPair, loadPrivateKey, signUrl } from '../../src/signer/index.js';
-import { readCredentials } from '../../src/rewriter/credentials.js';
+import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3 } from '../helpers/s3.js';

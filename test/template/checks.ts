@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIAL_PARAMS, DEFAULT_CREDENTIAL_SUFFIX } from '../../src/rewriter/credentials.js';
+import { CREDENTIAL_PARAMS, DEFAULT_CREDENTIAL_SUFFIX } from '../../src/cloudfront/index.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import type { Template } from './cfn-yaml.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SIGNED_URL_PARAMS, readCredentials, splitQuery } from '../../rewriter/credentials.js';
+import { readCredentials, withoutSignedParams } from '../../cloudfront/index.js';
 import { signUrl } from '../../signer/index.js';
 import { UsageError } from '../command.js';
 import type { CliIo, Command } from '../command.js';
@@ -76,8 +76,7 @@ export function playlistUris(text: string): PlaylistUri[] {
 export function withoutCredentials(url: string): string {
   const q = url.indexOf('?');
   if (q === -1) return url;
-  const rest = splitQuery(url.slice(q + 1)).filter((p) => !(SIGNED_URL_PARAMS as readonly string[]).includes(p.name));
-  const query = rest.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('&');
+  const query = withoutSignedParams(url.slice(q + 1));
   return query === '' ? url.slice(0, q) : `${url.slice(0, q)}?${query}`;
 }
 

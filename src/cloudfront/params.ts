@@ -1,6 +1,6 @@
 /**
  * The names of CloudFront's signed-URL params, in a module of plain constants that the CloudFront Function
- * (ES 5.1 subset, src/cloudfront-functions/) can bundle; credentials.ts re-exports them.
+ * (ES 5.1 subset, src/cloudfront-functions/) can bundle; ./index.ts re-exports them.
  */
 
 /** The params a custom-policy signed URL carries, in the order they are appended. */

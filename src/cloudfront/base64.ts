@@ -32,3 +32,21 @@ export function cfBase64Decode(raw: string): Buffer | undefined {
   if (value === '' || !CF_B64.test(value) || value.length % 4 === 1) return undefined;
   return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64');
 }
+
+/**
+ * Reads `DateLessThan` (epoch seconds) from a custom policy's raw query value (CloudFront's URL-safe base64),
+ * or undefined when the policy cannot be read. Used only to bound cache lifetimes, never to authorize.
+ */
+export function policyExpiry(rawPolicy: string): number | undefined {
+  const bytes = cfBase64Decode(rawPolicy);
+  if (bytes === undefined) return undefined;
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as {
+      Statement?: Array<{ Condition?: { DateLessThan?: { 'AWS:EpochTime'?: unknown } } }>;
+    };
+    const t = json.Statement?.[0]?.Condition?.DateLessThan?.['AWS:EpochTime'];
+    return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,11 +4,7 @@
  * Values are never decoded or re-encoded: CloudFront compares the exact bytes it signed, and a
  * URLSearchParams round trip turns `~` into `%7E` (and `-`/`_` survive only by luck), breaking the signature.
  */
-
 import { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS } from './params.js';
-
-export { CREDENTIAL_PARAMS, DEFAULT_CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS } from './params.js';
-
 export type CredentialParam = (typeof SIGNED_URL_PARAMS)[number];
 
 /** Raw (still percent-encoded, exactly as sent) credential values. */
@@ -77,19 +73,29 @@ export function credentialQuery(c: Credentials): string {
   return parts.join('&');
 }
 
+/** A query string from raw pairs (the inverse of {@link splitQuery}, byte for byte). */
+export function joinQuery(pairs: readonly QueryPair[]): string {
+  return pairs.map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`)).join('&');
+}
+
+const SIGNED = new Set<string>(SIGNED_URL_PARAMS);
+
+/** True for a param CloudFront strips before the origin (`Expires`, `Policy`, `Signature`, `Key-Pair-Id`, `Hash-Algorithm`). */
+export function isSignedParam(name: string): boolean {
+  return SIGNED.has(name);
+}
+
 /**
- * Reads `DateLessThan` (epoch seconds) from a custom policy's raw query value (CloudFront's URL-safe base64),
- * or undefined when the policy cannot be read. Used only to bound cache lifetimes, never to authorize.
+ * The query without CloudFront's signed-URL params, every other piece byte for byte: what CloudFront forwards
+ * from a signed URL, and what a policy's Resource is compared with.
+ *
+ * @example withoutSignedParams('a=1&Policy=p&Signature=s&Key-Pair-Id=K') // 'a=1'
  */
-export function policyExpiry(rawPolicy: string): number | undefined {
-  try {
-    const b64 = decodeURIComponent(rawPolicy).replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/');
-    const json = JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as {
-      Statement?: Array<{ Condition?: { DateLessThan?: { 'AWS:EpochTime'?: unknown } } }>;
-    };
-    const t = json.Statement?.[0]?.Condition?.DateLessThan?.['AWS:EpochTime'];
-    return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
-  } catch {
-    return undefined;
-  }
+export function withoutSignedParams(query: string): string {
+  return joinQuery(splitQuery(query).filter((p) => !SIGNED.has(p.name)));
+}
+
+/** The query without the suffixed copies (`Policy-PREFIX`, ...) that viewer-request adds for origin-response. */
+export function withoutSuffixedParams(query: string, suffix: string): string {
+  return joinQuery(splitQuery(query).filter((p) => !p.name.endsWith(suffix)));
 }
