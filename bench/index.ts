@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,edge-cost,signer,big-playlists]`
+ * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,edge-cost,signer,big-playlists,compression]`
  *
  * Runs every section in one process and prints figures. Ratios are measured in the same run; targets are printed
  * as PASS/MISS lines and never fail the run (timings are not assertions). Exit code 1 only when a section crashes.
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from './bundle.js';
 import * as bigPlaylists from './big-playlists.js';
 import * as coldStart from './cold-start.js';
+import * as compression from './compression.js';
 import * as cost from './cost.js';
 import * as edgeCost from './edge-cost.js';
 import * as handlers from './handlers.js';
@@ -18,7 +19,7 @@ import * as rewriter from './rewriter.js';
 import type { HandlerFigures } from './handlers.js';
 import type { RewriterFigures } from './rewriter.js';
 
-const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'edge-cost', 'signer', 'big-playlists'] as const;
+const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'edge-cost', 'signer', 'big-playlists', 'compression'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; freshBundles: boolean; only: Set<Section> } {
@@ -108,6 +109,7 @@ async function main(): Promise<number> {
 
   await section('big-playlists', 'big playlists (1 MB generated-response limit, memory)', async () =>
     (await bigPlaylists.run({ quick, freshBundles })).lines);
+  await section('compression', 'compressed playlists (origin-response encoding)', async () => (await compression.run({ quick })).lines);
 
   print(['', `total: ${((Date.now() - started) / 1000).toFixed(1)} s`]);
   return failed ? 1 : 0;

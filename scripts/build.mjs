@@ -8,16 +8,41 @@
 //  - dist/cli.js                      the CLI behind bin/cloudfront-hls
 //  - dist/types/                      declarations for the library
 // Runs from `npm ci` (prepare) so a fresh clone works without another step.
-import { build } from 'esbuild';
+//
+// `prepare` also runs inside AWS SAM's esbuild build, which copies the project without node_modules and runs
+// `npm install -q --no-audit --no-save --unsafe-perm --omit=dev` there: the build tools (dev dependencies) are
+// absent, and SAM bundles with its own esbuild call afterwards. So `prepare` skips when they are missing; an
+// explicit `npm run build` still fails loudly. See aws/aws-lambda-builders,
+// aws_lambda_builders/workflows/nodejs_npm/actions.py (NodejsNpmInstallAction) and test/deploy/sam-build.test.ts.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCloudFrontFunction, MAX_FUNCTION_BYTES, syncTemplate, TEMPLATE_RESOURCES, templateFunctionCode } from './cloudfront-function.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const log = (...a) => { if (!quiet) console.log(...a); };
+
+const missing = ['esbuild', 'typescript'].filter((name) => {
+  try {
+    createRequire(join(root, 'package.json')).resolve(`${name}/package.json`);
+    return false;
+  } catch {
+    return true;
+  }
+});
+if (missing.length > 0) {
+  if (process.env.npm_lifecycle_event === 'prepare') {
+    console.log(`cloudfront-hls: build skipped, ${missing.join(' and ')} not installed (production-only install, e.g. sam build)`);
+    process.exit(0);
+  }
+  console.error(`cloudfront-hls: cannot build, ${missing.join(' and ')} not installed: run npm ci`);
+  process.exit(1);
+}
+const { build } = await import('esbuild');
+// Imported only now: it imports esbuild itself, which a production-only install (sam build) does not have.
+const { buildCloudFrontFunction, MAX_FUNCTION_BYTES, syncTemplate, TEMPLATE_RESOURCES, templateFunctionCode } = await import('./cloudfront-function.mjs');
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 

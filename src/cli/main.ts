@@ -5,13 +5,14 @@
 import { CloudFrontHlsError } from '../errors.js';
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
+import { checkKeysCommand } from './commands/check-keys.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { keygenCommand } from './commands/keygen.js';
 import { signCommand } from './commands/sign.js';
 import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [rewriteCommand, keygenCommand, signCommand, serveCommand, verifyCommand];
+const COMMANDS: readonly Command[] = [rewriteCommand, keygenCommand, signCommand, serveCommand, verifyCommand, checkKeysCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,8 +8,9 @@ import { DEFAULT_CREDENTIAL_SUFFIX } from '../rewriter/params.js';
 export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
 
 /**
- * Upper bound of a rewritten playlist's `max-age` (seconds). Short because live playlists change every target
- * duration; the policy's DateLessThan and the origin's own max-age lower it further.
+ * `max-age` (seconds) of a rewritten playlist when the playlist says nothing better (a multivariant playlist, or
+ * no target duration); freshness.ts derives it from media playlists. The policy's DateLessThan and the origin's
+ * own max-age lower it further.
  */
 export const DEFAULT_MAX_AGE_SECONDS = 2;
 

@@ -9,7 +9,8 @@ import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFro
 import { credentialKind, credentialQuery, policyExpiry, readCredentials } from '../rewriter/credentials.js';
 import { isPlaylist } from '../rewriter/index.js';
 import type { RewriteResult, WithheldReason } from '../rewriter/index.js';
-import { encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
+import { CONTENT_CODINGS, encodeBody, REWRITE_CHUNK_CHARS, rewriteInChunks, splittable } from './body.js';
+import type { ContentCoding } from './body.js';
 import { COMPACT_DEFINE, COMPACT_HEADER, compactHeader, replaceCredentials } from './compact.js';
 import {
   CREDENTIAL_SUFFIX,
@@ -22,6 +23,7 @@ import {
 } from './config.js';
 import { fetchFromCustomOrigin, fetchFromS3, headerValue, OriginFetchError } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
+import { playlistMaxAgeLimit } from './freshness.js';
 import { eventValidator, readThrough } from './origin-cache.js';
 import { log } from './log.js';
 
@@ -61,26 +63,38 @@ export function looksLikePlaylist(uri: string, contentType: string | undefined):
   return PLAYLIST_CONTENT_TYPES.has(type);
 }
 
-/** True when the viewer accepts gzip (CloudFront normalizes Accept-Encoding in origin events to e.g. `br,gzip`). */
-export function acceptsGzip(headers: CloudFrontHeaders): boolean {
+/**
+ * The best coding the viewer accepts (`br`, then `gzip`; RFC 9110 section 12.5.3: `q=0` refuses, `*` stands for
+ * any coding not named), or undefined for identity only. In origin events CloudFront passes the Accept-Encoding
+ * the playlist origin request policy forwards (normalized to e.g. `br,gzip` when it touches it at all).
+ */
+export function acceptedCoding(headers: CloudFrontHeaders): ContentCoding | undefined {
+  const q = new Map<string, number>();
   for (const { value } of headers['accept-encoding'] ?? []) {
     for (const part of value.split(',')) {
       const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      if (coding !== 'gzip' && coding !== '*') continue;
-      const q = params.find((p) => p.startsWith('q='));
-      if (q === undefined || Number(q.slice(2)) > 0) return true;
+      if (coding === '') continue;
+      const qv = params.find((p) => p.startsWith('q='));
+      const weight = qv === undefined ? 1 : Number(qv.slice(2));
+      q.set(coding, Number.isFinite(weight) ? weight : 0);
     }
   }
-  return false;
+  return CONTENT_CODINGS.find((c) => (q.get(c) ?? q.get('*') ?? 0) > 0);
 }
 
 /**
- * max-age (seconds) for a rewritten playlist: the default, lowered by the origin's own max-age / no-cache and
- * by the policy's DateLessThan so a cached copy never outlives its credentials. Unknown expiry gives 0.
+ * max-age (seconds) for a rewritten playlist: `limit` (from the playlist, see freshness.ts; the default when
+ * unknown), lowered by the origin's own max-age / no-cache and by the policy's DateLessThan so a cached copy never
+ * outlives its credentials. Unknown expiry gives 0.
  */
-export function maxAgeSeconds(expiresAt: number | undefined, originCacheControl: string | undefined, nowMs = Date.now()): number {
+export function maxAgeSeconds(
+  expiresAt: number | undefined,
+  originCacheControl: string | undefined,
+  nowMs = Date.now(),
+  limit = DEFAULT_MAX_AGE_SECONDS,
+): number {
   if (expiresAt === undefined) return 0;
-  let age = Math.min(DEFAULT_MAX_AGE_SECONDS, Math.floor(expiresAt - nowMs / 1000));
+  let age = Math.min(limit, Math.floor(expiresAt - nowMs / 1000));
   const cc = (originCacheControl ?? '').toLowerCase();
   if (/(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,=])/.test(cc)) age = 0;
   const m = /(?:^|[\s,])max-age\s*=\s*"?(\d{1,10})/.exec(cc);
@@ -203,6 +217,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   // Chunked rewriting keeps memory bounded; it is exact only for playlists without EXT-X-DEFINE (checked before
   // the compact form adds its own, which no URI of the origin text refers to).
   const chunkChars = splittable(text) ? REWRITE_CHUNK_CHARS : Number.POSITIVE_INFINITY;
+  const maxAgeLimit = playlistMaxAgeLimit(text);
   const credentialText = credentialQuery(credentials);
   let compact = false;
   if ((headerValue(customHeaders, COMPACT_HEADER) ?? '').trim().toLowerCase() === COMPACT_DEFINE) {
@@ -251,21 +266,24 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
 
   const originCacheControl = headerValue(response.headers, 'cache-control');
   dropStaleHeaders(response.headers);
-  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl);
+  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl, Date.now(), maxAgeLimit);
   setHeader(response.headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
   // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
   setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
   setHeader(response.headers, 'X-Cfhls-Rewrite', 'rewritten');
 
+  // The body depends on Accept-Encoding whether or not it ends up encoded; the origin's own Vary (S3 sends
+  // `Origin, Access-Control-Request-*` once the bucket has CORS rules) still holds for the CORS headers.
+  const vary = (headerValue(response.headers, 'vary') ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (!vary.some((v) => v.toLowerCase() === 'accept-encoding' || v === '*')) vary.push('Accept-Encoding');
+  setHeader(response.headers, 'Vary', vary.join(', '));
+
+  const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');
-  const gzipAccepted = acceptsGzip(request.headers);
-  const gzipHeaderBytes = headerBytes + generatedSize({
-    'content-encoding': [{ key: 'Content-Encoding', value: 'gzip' }],
-    vary: [{ key: 'Vary', value: 'Accept-Encoding' }],
-  }, '');
+  const encodedHeaderBytes = headerBytes + generatedSize({ 'content-encoding': [{ key: 'Content-Encoding', value: coding ?? '' }] }, '');
   const encoded = await encodeBody(bodyParts(), {
     text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
-    ...(gzipAccepted ? { gzipBase64: MAX_GENERATED_RESPONSE_BYTES - gzipHeaderBytes } : {}),
+    ...(coding !== undefined ? { encoded: { coding, base64: MAX_GENERATED_RESPONSE_BYTES - encodedHeaderBytes } } : {}),
   });
   if (Object.keys(withheld).length > 0) {
     // One line per playlist, counts only: the URIs are origin text and may be long; the reasons say what to fix.
@@ -273,31 +291,30 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   }
   const plainSize = headerBytes + encoded.plainBytes;
   const form = compact ? { form: 'compact', compacted: counts.compacted } : {};
+  const done = { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, plainSize, ...form };
 
   if (encoded.encoding === 'identity') {
     response.body = encoded.body;
     response.bodyEncoding = 'text';
-    log('info', FN, 'playlist rewritten', { ...ctx, rewritten: counts.rewritten, untouched: counts.untouched, maxAge, bytes: plainSize, ...form });
+    log('info', FN, 'playlist rewritten', { ...done, encoding: 'identity' });
     return response;
   }
-  if (encoded.encoding === 'gzip') {
-    setHeader(response.headers, 'Content-Encoding', 'gzip');
-    setHeader(response.headers, 'Vary', 'Accept-Encoding');
+  if (encoded.encoding !== 'too-large') {
+    setHeader(response.headers, 'Content-Encoding', encoded.encoding);
     response.body = encoded.body;
     response.bodyEncoding = 'base64';
-    const gzSize = generatedSize(response.headers, response.body);
-    log('info', FN, 'rewritten playlist gzipped to fit the 1 MB generated-response limit', { ...ctx, plainSize, gzSize, ...form });
+    log('info', FN, 'playlist rewritten', { ...done, encoding: encoded.encoding, encodedSize: generatedSize(response.headers, response.body) });
     return response;
   }
   log('error', FN, 'rewritten playlist exceeds the 1 MB Lambda@Edge generated-response limit; answered 502', {
     ...ctx,
     plainSize,
-    ...(encoded.gzipBytes !== undefined ? { gzipBytes: encoded.gzipBytes } : {}),
+    ...(encoded.coding !== undefined ? { coding: encoded.coding, encodedBytes: encoded.encodedBytes } : {}),
     limit: MAX_GENERATED_RESPONSE_BYTES,
-    gzipAccepted,
+    accepted: coding ?? 'identity',
     ...form,
     hint: 'split the playlist (fewer segments per media playlist, or a sliding live window), or make sure the '
-      + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be gzipped'
+      + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be compressed (br or gzip)'
       + (compact ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
   });
   return errorResponse(response, 502);

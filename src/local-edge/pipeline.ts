@@ -17,11 +17,13 @@ import {
   eventConfig, fromCloudFrontHeaders, generatedBody, headerOf, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,
 } from './events.js';
 import type { LoadedFunction } from './events.js';
+import { compressLikeCloudFront } from './compression.js';
 import { cfFunctionQuery, toCfFunctionRequest } from './cf-function.js';
 import type { CompiledCloudFrontFunction } from './cf-function.js';
 import { serveFunctionUrl } from './function-url.js';
 import type { FunctionUrlRuntime } from './function-url.js';
 import { originHeaders } from './origin-headers.js';
+import { s3Preflight } from './s3-cors.js';
 import type { Origin } from './origin.js';
 import { normalizeRequestPath, selectBehavior } from './path-pattern.js';
 import type { ResponseHeadersPolicy } from './policies.js';
@@ -174,7 +176,8 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
       const fromOrigin = await fetchThroughOrigin(behavior, request, opts, requestId, stripSigned);
       stored = fromOrigin.response;
       if (fromOrigin.generated) cacheState = 'Generated';
-      if (!behavior.cachePolicy.disabled) {
+      // CachedMethods is GET, HEAD in every behavior this template has: an OPTIONS answer is never stored.
+      if (!behavior.cachePolicy.disabled && (method === 'GET' || method === 'HEAD')) {
         const ttl = ttlFor(behavior.cachePolicy, fromOrigin.response.headers.find(([k]) => k.toLowerCase() === 'cache-control')?.[1], stored.status);
         opts.cache.set(key, stored, ttl, opts.now());
       }
@@ -189,6 +192,7 @@ export async function handleRequest(req: IncomingMessage, opts: PipelineOptions)
       const r = vres.result;
       response = { status: Number(r.status), headers: fromCloudFrontHeaders(r.headers as CloudFrontHeaders), body: generatedBody(r) ?? response.body };
     }
+    response = compressLikeCloudFront(behavior, req.headers['accept-encoding'], response);
     response.headers.push(['X-Cache', `${cacheState === 'Hit' ? 'Hit' : 'Miss'} from cloudfront`], ['Via', '1.1 local-edge (CloudFront)'], ['X-Amz-Cf-Pop', 'LOCAL'], ['X-Amz-Cf-Id', requestId]);
     return finish(applyRange(response, req.headers.range), cacheState);
   } catch (err) {
@@ -238,7 +242,10 @@ async function fetchThroughOrigin(
     if (isRequest(or.result)) originRequest = or.result;
   }
 
-  const fetched = await opts.origin.fetch(originRequest.uri, originRequest.querystring, { 'User-Agent': 'Amazon CloudFront' });
+  // A preflight reaches S3 as OPTIONS: the bucket's CORS configuration answers it, from the forwarded headers.
+  const fetched = originRequest.method === 'OPTIONS' && behavior.origin.kind === 's3'
+    ? s3Preflight(behavior.origin.corsRules ?? [], Object.fromEntries(Object.entries(originRequest.headers).map(([k, v]) => [k, v[0]?.value])))
+    : await opts.origin.fetch(originRequest.uri, originRequest.querystring, { 'User-Agent': 'Amazon CloudFront' });
   let status = fetched.status;
   let headers = fetched.headers.filter(([k]) => !hop(k));
   let body = fetched.body;

@@ -15,6 +15,9 @@ export interface CachePolicy {
   name: string;
   /** CachingDisabled (or all TTLs 0): nothing is stored. */
   disabled: boolean;
+  /** EnableAcceptEncodingGzip / EnableAcceptEncodingBrotli: CloudFront may compress (with Compress: true). */
+  acceptEncodingGzip: boolean;
+  acceptEncodingBrotli: boolean;
   minTtl: number;
   defaultTtl: number;
   maxTtl: number;
@@ -54,9 +57,9 @@ const ALL: NameSelection = { behavior: 'all', names: [] };
 
 /** Managed cache policies (AWS documentation, "Use managed cache policies"). */
 export const MANAGED_CACHE_POLICIES: Record<string, CachePolicy> = {
-  '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': { name: 'Managed-CachingDisabled', disabled: true, minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: NONE, headers: [], cookies: NONE },
-  '658327ea-f89d-4fab-a63d-7e88639e58f6': { name: 'Managed-CachingOptimized', disabled: false, minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: NONE, headers: [], cookies: NONE },
-  'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': { name: 'Managed-CachingOptimizedForUncompressedObjects', disabled: false, minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: NONE, headers: [], cookies: NONE },
+  '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': { name: 'Managed-CachingDisabled', disabled: true, acceptEncodingGzip: false, acceptEncodingBrotli: false, minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: NONE, headers: [], cookies: NONE },
+  '658327ea-f89d-4fab-a63d-7e88639e58f6': { name: 'Managed-CachingOptimized', disabled: false, acceptEncodingGzip: true, acceptEncodingBrotli: true, minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: NONE, headers: [], cookies: NONE },
+  'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': { name: 'Managed-CachingOptimizedForUncompressedObjects', disabled: false, acceptEncodingGzip: false, acceptEncodingBrotli: false, minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: NONE, headers: [], cookies: NONE },
 };
 
 /** Managed origin request policies. */
@@ -111,6 +114,8 @@ export function cachePolicyFromResource(id: string, props: Record<string, unknow
   return {
     name: String(cfg.Name ?? id),
     disabled: maxTtl === 0,
+    acceptEncodingGzip: p.EnableAcceptEncodingGzip === true || p.EnableAcceptEncodingGzip === 'true',
+    acceptEncodingBrotli: p.EnableAcceptEncodingBrotli === true || p.EnableAcceptEncodingBrotli === 'true',
     minTtl,
     defaultTtl,
     maxTtl,

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { IntrinsicResolver, asMap, isResourceRef, parseTemplateText } from './cfn-yaml.js';
 import type { ResourceRef } from './cfn-yaml.js';
 import { LocalEdgeConfigError } from './errors.js';
+import { corsRulesOf } from './s3-cors.js';
+import type { S3CorsRule } from './s3-cors.js';
 import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
@@ -59,6 +61,8 @@ export interface OriginModel {
   originPath: string;
   /** OriginCustomHeaders, lowercase names. */
   customHeaders: Record<string, string>;
+  /** For `s3` with a bucket of this template: its CorsConfiguration rules (empty: S3 refuses every preflight). */
+  corsRules?: S3CorsRule[];
   /** For `lambda-url`: the function behind the URL. */
   functionId?: string;
   /** For `lambda-url`: its entry point and environment (set when the function is in the template). */
@@ -79,6 +83,8 @@ export interface BehaviorModel {
   originRequestPolicy: OriginRequestPolicy | undefined;
   responseHeadersPolicy: ResponseHeadersPolicy | undefined;
   allowedMethods: string[];
+  /** `Compress: true`: CloudFront compresses what the cache policy allows (see compression.ts). */
+  compress: boolean;
 }
 
 export interface DistributionModel {
@@ -131,6 +137,10 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
 
   const origins = ((cfg.Origins as unknown[] | undefined) ?? []).map((o, i) => modelOrigin(asMap(o), `${where}.Origins[${i}]`, template));
   const originById = new Map(origins.map((o) => [o.id, o]));
+  for (const [i, o] of origins.entries()) {
+    const domain = asMap((cfg.Origins as unknown[])[i]).DomainName;
+    if (o.kind === 's3' && isResourceRef(domain) && typeOf(domain.$resource) === 'AWS::S3::Bucket') o.corsRules = corsRulesOf(propsOf(domain.$resource));
+  }
 
   const functionAssociation = (raw: unknown, w: string): EdgeFunctionAssociation => {
     const a = asMap(raw);
@@ -173,6 +183,7 @@ export function modelTemplate(template: Record<string, unknown>, options: LoadTe
       originRequestPolicy: policyRef(b.OriginRequestPolicyId, `${w}.OriginRequestPolicyId`, 'AWS::CloudFront::OriginRequestPolicy', MANAGED_ORIGIN_REQUEST_POLICIES, originRequestPolicyFromResource, false),
       responseHeadersPolicy: policyRef(b.ResponseHeadersPolicyId, `${w}.ResponseHeadersPolicyId`, 'AWS::CloudFront::ResponseHeadersPolicy', MANAGED_RESPONSE_HEADERS_POLICIES, responseHeadersPolicyFromResource, false),
       allowedMethods: ((b.AllowedMethods as unknown[] | undefined) ?? ['GET', 'HEAD']).map(String),
+      compress: b.Compress === true || b.Compress === 'true',
     };
   };
 

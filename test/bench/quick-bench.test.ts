@@ -86,6 +86,12 @@ describe('npm run bench -- --quick', () => {
     expect(s).toMatch(/re-sign 1002 URIs.*\$[\d.]+\s+[\d.]+x/);
   });
 
+  it('prints bytes on the wire and the CPU time encoding adds next to the rewrite, for each Accept-Encoding', () => {
+    const s = section('compressed playlists (origin-response encoding)');
+    for (const row of ['identity', 'br', 'gzip']) expect(s).toMatch(new RegExp(`^${row} \\(.*KB\\s+1/[\\d.]+\\s+[\\d.]+ ms\\s+[\\d.]+ ms\\s+-?[\\d.]+ ms\\s+-?[\\d.]+ ms`, 'm'));
+    expect(s).toMatch(/^(PASS|MISS) br: 1,000-segment playlist on the wire is 1\/[\d.]+ of identity/m);
+  });
+
   it('includes the signer section', () => {
     expect(section('signer')).not.toBe('');
   });

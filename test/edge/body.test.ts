@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBody, rewriteInChunks, splittable } from '../../src/edge/body.js';
@@ -53,32 +53,36 @@ describe('rewriting in chunks', () => {
 });
 
 describe('encodeBody', () => {
-  it('joins the parts into a text body when they fit', async () => {
-    const out = await encodeBody(['ab', 'cd', 'é'], { text: 6, gzipBase64: 100 });
+  it('joins the parts into a text body when the viewer accepts no coding and they fit', async () => {
+    const out = await encodeBody(['ab', 'cd', 'é'], { text: 6 });
     expect(out).toEqual({ encoding: 'identity', body: 'abcdé', plainBytes: 6 });
   });
 
-  it('gzips the parts incrementally once the text is over its limit and gzip is accepted', async () => {
+  it.each([
+    ['br', brotliDecompressSync],
+    ['gzip', gunzipSync],
+  ] as const)('encodes every part incrementally with %s when the viewer accepts it, even a small body', async (coding, decode) => {
     const parts = Array.from({ length: 200 }, (_, i) => `segment_${i}.ts?${CREDS}\n`);
-    const out = await encodeBody(parts, { text: 1000, gzipBase64: 100_000 });
-    expect(out.encoding).toBe('gzip');
-    if (out.encoding !== 'gzip') return;
-    expect(gunzipSync(Buffer.from(out.body, 'base64')).toString('utf8')).toBe(parts.join(''));
+    const out = await encodeBody(parts, { text: 1_000_000, encoded: { coding, base64: 100_000 } });
+    expect(out.encoding).toBe(coding);
+    if (out.encoding !== coding) return;
+    expect(decode(Buffer.from(out.body, 'base64')).toString('utf8')).toBe(parts.join(''));
     expect(out.plainBytes).toBe(Buffer.byteLength(parts.join('')));
-    expect(out.gzipBytes).toBe(Buffer.from(out.body, 'base64').length);
+    expect(out.encodedBytes).toBe(Buffer.from(out.body, 'base64').length);
+    expect(out.encodedBytes * 20).toBeLessThan(out.plainBytes);
   });
 
-  it('reports too-large with the full text size when gzip is not accepted', async () => {
+  it('reports too-large with the full text size when no coding is accepted', async () => {
     const out = await encodeBody(['x'.repeat(600), 'y'.repeat(600), 'z'], { text: 1000 });
     expect(out).toEqual({ encoding: 'too-large', plainBytes: 1201 });
   });
 
-  it('reports too-large with both sizes when even the gzip body is over its limit', async () => {
+  it('reports too-large with both sizes when even the encoded body is over its limit', async () => {
     const random = Array.from({ length: 50 }, (_, i) => `${Math.random().toString(36).slice(2)}${i}\n`.repeat(3));
-    const out = await encodeBody(random, { text: 100, gzipBase64: 64 });
+    const out = await encodeBody(random, { text: 100, encoded: { coding: 'gzip', base64: 64 } });
     expect(out.encoding).toBe('too-large');
     if (out.encoding !== 'too-large') return;
     expect(out.plainBytes).toBe(Buffer.byteLength(random.join('')));
-    expect(out.gzipBytes).toBeGreaterThan(48);
+    expect(out.encodedBytes).toBeGreaterThan(48);
   });
 });

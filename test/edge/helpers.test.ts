@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, generatedSize, looksLikePlaylist, maxAgeSeconds } from '../../src/edge/origin-response.js';
+import { acceptedCoding, generatedSize, looksLikePlaylist, maxAgeSeconds } from '../../src/edge/origin-response.js';
 import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/fetch-body.js';
 
 describe('S3 origin details', () => {
@@ -58,14 +58,19 @@ describe('response details', () => {
     expect(looksLikePlaylist('/a/b.m3u8.ts', undefined)).toBe(false);
   });
 
-  it('reads the viewer gzip acceptance from CloudFront-normalized and raw Accept-Encoding', () => {
+  it('picks Brotli, then gzip, from CloudFront-normalized and raw Accept-Encoding; none means identity', () => {
     const h = (value: string) => ({ 'accept-encoding': [{ key: 'Accept-Encoding', value }] });
-    expect(acceptsGzip(h('gzip'))).toBe(true);
-    expect(acceptsGzip(h('br,gzip'))).toBe(true);
-    expect(acceptsGzip(h('deflate, GZIP;q=0.5'))).toBe(true);
-    expect(acceptsGzip(h('gzip;q=0, br'))).toBe(false);
-    expect(acceptsGzip(h('br'))).toBe(false);
-    expect(acceptsGzip({})).toBe(false);
+    expect(acceptedCoding(h('gzip'))).toBe('gzip');
+    expect(acceptedCoding(h('br,gzip'))).toBe('br');
+    expect(acceptedCoding(h('gzip, deflate, br'))).toBe('br');
+    expect(acceptedCoding(h('deflate, GZIP;q=0.5'))).toBe('gzip');
+    expect(acceptedCoding(h('br;q=0, gzip'))).toBe('gzip');
+    expect(acceptedCoding(h('gzip;q=0, br'))).toBe('br');
+    expect(acceptedCoding(h('*'))).toBe('br');
+    expect(acceptedCoding(h('*, br;q=0'))).toBe('gzip');
+    expect(acceptedCoding(h('identity'))).toBeUndefined();
+    expect(acceptedCoding(h('gzip;q=0'))).toBeUndefined();
+    expect(acceptedCoding({})).toBeUndefined();
   });
 
   it('bounds max-age by the default, the origin and the policy expiry (seconds, not milliseconds)', () => {

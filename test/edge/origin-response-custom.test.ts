@@ -7,7 +7,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { ORIGIN_TIMEOUT_MS } from '../../src/edge/config.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { MASTER, expectRewrittenMaster, suffixedCreds } from './playlists.js';
 
 /** What the 127.0.0.1 origin does next, and what it saw. */
@@ -78,7 +78,7 @@ describe('origin-response handler with a custom origin', () => {
   it('rewrites a 200 playlist with the viewer credentials and the distribution host', async () => {
     const response = await handler(localEvent('playlist-200'));
     expect(response.status).toBe('200');
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
     expect(response.headers['content-type']?.[0]?.value).toBe('application/vnd.apple.mpegurl');
     expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('rewritten');
     for (const l of logs) {
@@ -99,7 +99,7 @@ describe('origin-response handler with a custom origin', () => {
   it('decodes a gzipped origin body', async () => {
     respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'content-encoding': 'gzip' }).end(gzipSync(MASTER));
     const response = await handler(localEvent('playlist-200'));
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('passes segments, 404s, signed-cookie viewers and canned policies through without calling the origin', async () => {

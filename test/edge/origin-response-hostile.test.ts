@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { suffixedCreds } from './playlists.js';
 
 // origin-response against playlists written by an attacker who controls playlist content (a third-party
@@ -59,7 +59,7 @@ describe('origin-response against hostile playlists', () => {
     body = MEDIA('#EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXTINF:4,\na.ts?s={$Signature}');
     const response = await handler(playlistEvent());
     expect(response.status).toBe('200');
-    expect(response.body).toContain(`a.ts?s={$Signature}&Policy=${creds.Policy}&Signature=${creds.Signature}&Key-Pair-Id=${creds['Key-Pair-Id']}`);
+    expect(bodyText(response)).toContain(`a.ts?s={$Signature}&Policy=${creds.Policy}&Signature=${creds.Signature}&Key-Pair-Id=${creds['Key-Pair-Id']}`);
   });
 
   it('withholds credentials from the review\'s leak paths and logs the reasons once, counts only', async () => {
@@ -74,7 +74,7 @@ describe('origin-response against hostile playlists', () => {
     ].join('\n'));
     const response = await handler(playlistEvent());
     expect(response.status).toBe('200');
-    const text = response.body!;
+    const text = bodyText(response);
     for (const line of text.split('\n').filter((l) => l.includes('evil.example'))) expect(line).not.toContain(creds.Signature);
     expect(text).toContain(`last.ts?Policy=${creds.Policy}`);
     const withheld = logs().filter((l) => l.includes('credentials withheld'));
@@ -86,7 +86,7 @@ describe('origin-response against hostile playlists', () => {
   it('credentials a same-host absolute URI only on the distribution\'s own port', async () => {
     body = MEDIA(`#EXTINF:4,\nhttps://${HOST}/movies/42/a.ts\n#EXTINF:4,\nhttps://${HOST}:8443/movies/42/b.ts`);
     const response = await handler(playlistEvent());
-    expect(response.body).toContain(`https://${HOST}/movies/42/a.ts?Policy=`);
-    expect(response.body).toContain(`https://${HOST}:8443/movies/42/b.ts\n`);
+    expect(bodyText(response)).toContain(`https://${HOST}/movies/42/a.ts?Policy=`);
+    expect(bodyText(response)).toContain(`https://${HOST}:8443/movies/42/b.ts\n`);
   });
 });

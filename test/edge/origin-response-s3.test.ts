@@ -8,7 +8,7 @@ import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { originCache } from '../../src/edge/origin-cache.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, EVENT_BUCKET, s3Error, s3Object, startFaultyS3, startS3rver, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3, RealS3, Reply } from '../helpers/s3.js';
 import { MASTER, expectCredentials, expectRewrittenMaster, mediaPlaylist, suffixedCreds, uriOf } from './playlists.js';
@@ -83,7 +83,7 @@ describe('origin-response handler with an S3 origin', () => {
   it('reads the object from a real S3-compatible server that checks the SigV4 signature', async () => {
     const response = await handler(atEndpoint(loadEvent(EVENT), real.endpoint));
     expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('rewritten');
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
     expect(masterEtag).toMatch(/^"[0-9a-f]{32}"$/);
   });
 
@@ -136,8 +136,10 @@ describe('origin-response handler with an S3 origin', () => {
     serve(MASTER);
     const response = await handler(event());
     expect(response.status).toBe('200');
-    expect(response.bodyEncoding).toBe('text');
-    expectRewrittenMaster(response.body!, creds);
+    expect(response.bodyEncoding).toBe('base64');
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Accept-Encoding' }]);
+    expectRewrittenMaster(bodyText(response), creds);
     expect(response.headers['x-cfhls-rewrite']).toEqual([{ key: 'X-Cfhls-Rewrite', value: 'rewritten' }]);
     expectNoLeaks(response);
   });
@@ -149,9 +151,11 @@ describe('origin-response handler with an S3 origin', () => {
     const response = await handler(recorded);
     expect(response.headers['content-type']).toEqual([{ key: 'Content-Type', value: 'application/vnd.apple.mpegurl' }]);
     expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'private, max-age=2' }]);
-    for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges', 'content-encoding']) {
+    for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges']) {
       expect(response.headers[stale], stale).toBeUndefined();
     }
+    // The origin's Content-Encoding is gone; the one left describes the generated body.
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
     expect(response.headers['x-amz-request-id']).toBeDefined();
     expect(response.headers.server).toEqual([{ key: 'Server', value: 'AmazonS3' }]);
     expect(cf(recorded).request.headers.via).toEqual(via);
@@ -167,13 +171,27 @@ describe('origin-response handler with an S3 origin', () => {
     expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=0');
   });
 
+  it('derives max-age from the playlist: half the target duration when live, long when finished, never past DateLessThan', async () => {
+    const live = '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:9\n#EXTINF:1.0,\nseg9.ts\n';
+    const cacheControl = async (body: string, at: string): Promise<string | undefined> => {
+      serve(body);
+      originCache.clear(); // one recorded event (one ETag) for several bodies
+      vi.setSystemTime(new Date(at)); // DateLessThan is 2027-01-01T00:00:00Z
+      return (await handler(event())).headers['cache-control']?.[0]?.value;
+    };
+    expect(await cacheControl(live, '2026-12-01T00:00:00Z')).toBe('private, max-age=0');
+    expect(await cacheControl(live.replace('TARGETDURATION:1', 'TARGETDURATION:6'), '2026-12-01T00:00:00Z')).toBe('private, max-age=3');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-01T00:00:00Z')).toBe('private, max-age=86400');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-31T23:00:00Z')).toBe('private, max-age=3600');
+  });
+
   it('rewrites a playlist served with another content type when the URI ends in .m3u8', async () => {
     serve(MASTER);
     const recorded = event();
     cf(recorded).response.headers['content-type'] = [{ key: 'Content-Type', value: 'binary/octet-stream' }];
     const response = await handler(recorded);
     expect(response.headers['content-type']?.[0]?.value).toBe('application/vnd.apple.mpegurl');
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('rewrites a playlist with a playlist content type whatever its URI', async () => {
@@ -183,7 +201,7 @@ describe('origin-response handler with an S3 origin', () => {
     cf(recorded).response.headers['content-type'] = [{ key: 'Content-Type', value: 'application/x-mpegURL; charset=utf-8' }];
     const response = await handler(recorded);
     expect(s3.requests[0]!.url).toBe(`/${EVENT_BUCKET}/movies/42/master`);
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
   });
 
   it('decodes the URI and prepends the origin path to build the key', async () => {
@@ -192,7 +210,7 @@ describe('origin-response handler with an S3 origin', () => {
     origin.path = '/library';
     cf(recorded).request.uri = '/movies/42/my%20master%20(1).m3u8';
     const response = await handler(recorded);
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
     serve(MASTER);
     await handler(atEndpoint(recorded, s3.endpoint));
     expect(s3.requests[0]!.url).toBe(`/${EVENT_BUCKET}/library/movies/42/my%20master%20%281%29.m3u8`);
@@ -224,8 +242,28 @@ describe('origin-response handler with an S3 origin', () => {
     cf(recorded).request.uri = '/movies/42/gzipped.m3u8';
     cf(recorded).response.headers['content-encoding'] = [{ key: 'Content-Encoding', value: 'gzip' }];
     const response = await handler(recorded);
-    expectRewrittenMaster(response.body!, creds);
+    expectRewrittenMaster(bodyText(response), creds);
+    // Re-encoded for the viewer (Brotli), not the origin's gzip passed along.
+    expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'br' }]);
+  });
+
+  it('adds Accept-Encoding to the origin\'s own Vary instead of replacing it', async () => {
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).response.headers['vary'] = [{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method' }];
+    const response = await handler(recorded);
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method, Accept-Encoding' }]);
+  });
+
+  it('answers identity text, still with Vary, to a viewer that accepts no coding', async () => {
+    serve(MASTER);
+    const recorded = event();
+    cf(recorded).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'identity' }];
+    const response = await handler(recorded);
+    expect(response.bodyEncoding).toBe('text');
     expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers['vary']).toEqual([{ key: 'Vary', value: 'Accept-Encoding' }]);
+    expectRewrittenMaster(response.body!, creds);
   });
 
   it('passes a 200 segment through untouched without fetching anything', async () => {
@@ -302,10 +340,12 @@ describe('origin-response handler with an S3 origin', () => {
     expectNoLeaks(response);
   });
 
-  it('gzips a rewritten playlist over 1 MB when the viewer accepts gzip', async () => {
+  it('gzips a rewritten playlist over 1 MB when the viewer accepts only gzip', async () => {
     const playlist = mediaPlaylist(3000);
     serve(playlist);
-    const response = await handler(event());
+    const recorded = event();
+    cf(recorded).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
+    const response = await handler(recorded);
     expect(response.status).toBe('200');
     expect(response.bodyEncoding).toBe('base64');
     expect(response.headers['content-encoding']).toEqual([{ key: 'Content-Encoding', value: 'gzip' }]);

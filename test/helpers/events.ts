@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda';
 
 const EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events');
@@ -29,4 +30,18 @@ export function loadEvent(name: string): unknown {
     cache.set(name, parsed);
   }
   return structuredClone(parsed);
+}
+
+/**
+ * The text of a generated body as a viewer reads it: base64 decoded, then Brotli or gzip decoded per the
+ * response's Content-Encoding.
+ */
+export function bodyText(response: { headers: Record<string, Array<{ value: string }> | undefined>; body?: string; bodyEncoding?: 'text' | 'base64' }): string {
+  if (response.body === undefined) throw new Error('response has no generated body');
+  const bytes = response.bodyEncoding === 'base64' ? Buffer.from(response.body, 'base64') : Buffer.from(response.body, 'utf8');
+  const coding = response.headers['content-encoding']?.[0]?.value;
+  if (coding === 'br') return brotliDecompressSync(bytes).toString('utf8');
+  if (coding === 'gzip') return gunzipSync(bytes).toString('utf8');
+  if (coding !== undefined) throw new Error(`unexpected Content-Encoding ${coding}`);
+  return bytes.toString('utf8');
 }

@@ -4,7 +4,7 @@ import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { readCredentials } from '../../src/rewriter/credentials.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Error, s3Object, s3Reset, s3Truncated, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3, Reply } from '../helpers/s3.js';
 
@@ -176,7 +176,7 @@ describe('origin-response handler when S3 fails', () => {
     const response = await handler(event());
     expect(response.status).toBe('200');
     expect(s3.requests).toHaveLength(2);
-    expect(response.body).toContain(`seg0.ts?Policy=${creds.Policy}`);
+    expect(bodyText(response)).toContain(`seg0.ts?Policy=${creds.Policy}`);
   });
 
   it('still rewrites when S3 recovers: a failure leaves no state behind', async () => {
@@ -185,6 +185,6 @@ describe('origin-response handler when S3 fails', () => {
     expect((await handler(event())).status).toBe('503');
     const response = await handler(event());
     expect(response.status).toBe('200');
-    expect(response.body).toContain(`seg0.ts?Policy=${creds.Policy}`);
+    expect(bodyText(response)).toContain(`seg0.ts?Policy=${creds.Policy}`);
   });
 });

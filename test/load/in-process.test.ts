@@ -5,7 +5,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler as viewerRequest } from '../../src/edge/viewer-request.js';
 import { handler as originResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { loadEvent } from '../helpers/events.js';
+import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Error, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3 } from '../helpers/s3.js';
 
@@ -69,7 +69,7 @@ async function invoke(i: number): Promise<string | undefined> {
   if (!['200', '403', '404', '503'].includes(response.status)) return `origin-response answered ${response.status}`;
   if (response.headers['x-cfhls-rewrite']?.[0]?.value === 'rewritten') {
     rewrittenCount++;
-    if (!isPlaylist || !response.body?.includes(`seg${i}.ts?Policy=`)) return 'rewritten playlist without credentials';
+    if (!isPlaylist || !(response.body !== undefined && bodyText(response).includes(`seg${i}.ts?Policy=`))) return 'rewritten playlist without credentials';
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/policies.js';
 import type { CachePolicy, OriginRequestPolicy } from '../../src/local-edge/policies.js';
 
 const disabled = MANAGED_CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad']!;
-const segments: CachePolicy = { name: 'segments', disabled: false, minTtl: 0, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none', names: [] }, headers: [], cookies: { behavior: 'none', names: [] } };
+const segments: CachePolicy = { name: 'segments', disabled: false, acceptEncodingGzip: true, acceptEncodingBrotli: true, minTtl: 0, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none', names: [] }, headers: [], cookies: { behavior: 'none', names: [] } };
 const playlistOrp: OriginRequestPolicy = {
   name: 'playlists',
   queryStrings: { behavior: 'whitelist', names: ['Policy-PREFIX', 'Signature-PREFIX', 'Key-Pair-Id-PREFIX', 'Hash-Algorithm-PREFIX'] },

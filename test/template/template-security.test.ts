@@ -57,8 +57,10 @@ describe('playlist behavior', () => {
     const orp = template.Resources.PlaylistOriginRequestPolicy.Properties.OriginRequestPolicyConfig;
     // Expires-PREFIX too: origin-response must tell a canned policy from a viewer without credentials.
     expect(orp.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['Expires-PREFIX', ...SUFFIXED_PARAMS] });
-    // CachingDisabled forwards no Accept-Encoding; origin-response needs it to gzip playlists over 1 MB.
-    expect(orp.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['Accept-Encoding'] });
+    // CachingDisabled forwards no headers: Accept-Encoding for origin-response, the CORS request headers for S3.
+    expect(orp.HeadersConfig).toEqual({
+      HeaderBehavior: 'whitelist', Headers: ['Accept-Encoding', 'Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'],
+    });
   });
 
   it('runs both edge functions by version ARN (ViewerRequestKind lambda-edge, the default)', () => {
