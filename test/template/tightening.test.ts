@@ -60,8 +60,8 @@ describe('names', () => {
         checked++;
       }
     }
-    // 2 OACs, 1 CloudFront Function, 2 named edge functions, the distribution.
-    expect(checked).toBe(6);
+    // 2 OACs, 2 CloudFront Functions (signer headers, viewer-request), 2 named edge functions, the distribution.
+    expect(checked).toBe(7);
   });
 
   it('a name from the stack name would be caught', () => {
