@@ -81,8 +81,16 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel, timeLimit
   };
 }
 
+/**
+ * Maps keyed by names a viewer chooses have no prototype: `?__proto__=x` or `?constructor` must become entries,
+ * not reach (and pollute) Object.prototype of the local edge's process.
+ */
+function values(): CfFunctionValues {
+  return Object.create(null) as CfFunctionValues;
+}
+
 function add(map: CfFunctionValues, name: string, value: string): void {
-  const prev = map[name];
+  const prev = Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
   if (prev === undefined) map[name] = { value };
   else prev.multiValue = [...(prev.multiValue ?? [{ value: prev.value }]), { value }];
 }
@@ -92,8 +100,8 @@ function add(map: CfFunctionValues, name: string, value: string): void {
  * headers), query parameters by name with their values as sent (still percent-encoded).
  */
 export function toCfFunctionRequest(method: string, uri: string, query: string, rawHeaders: readonly string[]): CfFunctionRequest {
-  const headers: CfFunctionValues = {};
-  const cookies: CfFunctionValues = {};
+  const headers = values();
+  const cookies = values();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     const value = rawHeaders[i + 1]!;
@@ -104,7 +112,7 @@ export function toCfFunctionRequest(method: string, uri: string, query: string, 
       }
     } else add(headers, name, value);
   }
-  const querystring: CfFunctionValues = {};
+  const querystring = values();
   for (const p of query === '' ? [] : query.split('&')) {
     if (p === '') continue;
     const eq = p.indexOf('=');

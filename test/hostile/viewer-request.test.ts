@@ -65,6 +65,7 @@ const hostilePiece = fc.oneof(
     'Policy%2DPREFIX=forged', 'Signature%2dPREFIX=forged', '%50olicy-PREFIX=forged', 'Key-Pair-Id%2DPREFIX=KFORGED',
     'policy-prefix=forged', 'POLICY-PREFIX=forged', 'Policy-PREFIX-PREFIX=forged', ' Policy-PREFIX=forged', 'Policy-PREFIX =forged',
     'Policy-PREFIX%3Dforged', '%26Policy-PREFIX=forged', '=', '==', '=x', '&', '', 'lang=en', 'x=%7E~', 'a', 'Expires=1798761600',
+    '__proto__=x', '__proto__', 'constructor=y', 'hasOwnProperty', 'toString=z',
   ),
   fc.string({ maxLength: 20 }),
 );
@@ -157,5 +158,15 @@ describe('viewer-request (Lambda@Edge) on malformed events', () => {
     }
     expect(logs).toHaveLength(1);
     expect(JSON.parse(logs[0]!)).toMatchObject({ level: 'error', fn: 'viewer-request' });
+  });
+});
+
+describe('the CloudFront Functions event built from a hostile query (local edge)', () => {
+  it('keeps __proto__, constructor and prototype as query entries and leaves Object.prototype alone', async () => {
+    const query = '__proto__=x&__proto__=y&constructor=z&prototype&Policy=p&Signature=s&Key-Pair-Id=K1';
+    expect(cfFunction.asSent(query)).toBe(query);
+    expect(({} as { multiValue?: unknown }).multiValue).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'multiValue')).toBe(false);
+    expect(await cfFunction.run(query)).toBe(`${query}&Policy-PREFIX=p&Signature-PREFIX=s&Key-Pair-Id-PREFIX=K1`);
   });
 });
