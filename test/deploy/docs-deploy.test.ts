@@ -1,8 +1,8 @@
 /**
- * Walks README.md's "Deploy to AWS" section command by command in a fresh copy of the repository: every `sh` block
+ * Walks docs/deployment.md ("Deploy to AWS") command by command in a fresh copy of the repository: every `sh` block
  * command is either run here (placeholders replaced by sample values) or listed with the reason it needs an AWS
- * account. A command the README gains without an entry here, or an entry no command matches, fails the test, so
- * the README and this walk cannot drift apart.
+ * account. A command the guide gains without an entry here, or an entry no command matches, fails the test, so
+ * the guide and this walk cannot drift apart. The README's deploy tour may show only commands of the guide.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,13 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshCopy, ROOT } from './fresh-copy.js';
 
-/** The commands of every ```sh block between `## Deploy to AWS` and the next `## ` heading, continuations joined. */
-export function deployCommands(readme: string): string[] {
-  const start = readme.indexOf('\n## Deploy to AWS');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end);
+/** The commands of every ```sh block in `markdown`, continuations joined, comments dropped. */
+export function shCommands(markdown: string): string[] {
   const commands: string[] = [];
-  for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
+  for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
     let current = '';
     for (const raw of block[1]!.split('\n')) {
       const line = raw.replace(/\s+#\s.*$/, '').trimEnd(); // trailing comments
@@ -41,7 +38,7 @@ const fill = (cmd: string): string => Object.entries(SAMPLE).reduce((c, [k, v]) 
 
 type Step = { match: RegExp } & ({ run: (cmd: string) => string; check?: (dir: string, out: string) => void } | { aws: string });
 
-/** What happens to each README command, in README order. */
+/** What happens to each command of the guide, in its order. */
 const STEPS: Step[] = [
   { match: /^npx cloudfront-hls keygen --out keys$/, run: (c) => c, check: (dir) => {
     expect(statSync(join(dir, 'keys', 'private_key.pem')).mode & 0o777).toBe(0o600);
@@ -87,12 +84,12 @@ let commands: string[] = [];
 const outputs = new Map<string, string>();
 
 beforeAll(() => {
-  commands = deployCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
-  dir = mkdtempSync(join(tmpdir(), 'cfhls-readme-'));
+  commands = shCommands(readFileSync(join(ROOT, 'docs', 'deployment.md'), 'utf8'));
+  dir = mkdtempSync(join(tmpdir(), 'cfhls-deploy-doc-'));
   freshCopy(dir);
   // Prerequisites: "this repository installed: `npm ci`".
   execFileSync('npm', ['ci'], { cwd: dir, stdio: 'pipe' });
-  // Inputs the README assumes: a video, and for key rotation a second key and the deployed parameters.
+  // Inputs the guide assumes: a video, and for key rotation a second key and the deployed parameters.
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=24:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', join(dir, 'movie.mp4')]);
 }, 600_000);
@@ -101,7 +98,21 @@ afterAll(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-describe('README "Deploy to AWS", command by command', () => {
+/** The commands of the README's "Deploy" tour (between `### Deploy` and the next heading). */
+function readmeDeployTour(readme: string): string[] {
+  const start = readme.indexOf('\n### Deploy\n');
+  expect(start).toBeGreaterThan(0);
+  const next = readme.slice(start + 1).search(/\n#{2,3} /);
+  return shCommands(readme.slice(start, next === -1 ? undefined : start + 1 + next));
+}
+
+describe('docs/deployment.md "Deploy to AWS", command by command', () => {
+  it('the README\'s deploy tour shows only commands of the guide, so this walk runs or lists them too', () => {
+    const tour = readmeDeployTour(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    expect(tour.length).toBeGreaterThan(0);
+    expect(tour.filter((c) => !commands.includes(c))).toEqual([]);
+  });
+
   it('has an entry here for every command, and every entry matches one', () => {
     expect(commands.length).toBeGreaterThan(10);
     const unmatched = commands.filter((c) => STEPS.filter((s) => s.match.test(c)).length !== 1);
@@ -111,7 +122,7 @@ describe('README "Deploy to AWS", command by command', () => {
   });
 
   it('runs each command that needs no AWS account, in order, in the fresh copy', () => {
-    // A user's shell: no node_modules/.bin on PATH (the test runner's own would hide what the README adds), and npx
+    // A user's shell: no node_modules/.bin on PATH (the test runner's own would hide what the guide adds), and npx
     // never installs anything (the project's own bin only).
     const path = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':');
     const env = { ...process.env, PATH: path, npm_config_yes: 'false' };
