@@ -9,25 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { section, shCommands } from '../docs/markdown.js';
 import { freshCopy, ROOT } from './fresh-copy.js';
-
-/** The commands of every ```sh block in `markdown`, continuations joined, comments dropped. */
-export function shCommands(markdown: string): string[] {
-  const commands: string[] = [];
-  for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
-    let current = '';
-    for (const raw of block[1]!.split('\n')) {
-      const line = raw.replace(/\s+#\s.*$/, '').trimEnd(); // trailing comments
-      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-      current += line.endsWith('\\') ? `${line.slice(0, -1).trim()} ` : line.trim();
-      if (!line.endsWith('\\')) {
-        commands.push(current);
-        current = '';
-      }
-    }
-  }
-  return commands;
-}
 
 const SAMPLE: Record<string, string> = {
   '<domain>': 'd111111abcdef8.cloudfront.net',
@@ -98,17 +81,9 @@ afterAll(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-/** The commands of the README's "Deploy" tour (between `### Deploy` and the next heading). */
-function readmeDeployTour(readme: string): string[] {
-  const start = readme.indexOf('\n### Deploy\n');
-  expect(start).toBeGreaterThan(0);
-  const next = readme.slice(start + 1).search(/\n#{2,3} /);
-  return shCommands(readme.slice(start, next === -1 ? undefined : start + 1 + next));
-}
-
 describe('docs/deployment.md "Deploy to AWS", command by command', () => {
   it('the README\'s deploy tour shows only commands of the guide, so this walk runs or lists them too', () => {
-    const tour = readmeDeployTour(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    const tour = shCommands(section(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Deploy'));
     expect(tour.length).toBeGreaterThan(0);
     expect(tour.filter((c) => !commands.includes(c))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
- * Just enough Markdown for checking the docs' links: headings and their GitHub anchors, and inline links, both
- * outside fenced code blocks. Hand-written because the rules needed are these few lines, and no Markdown parser is
+ * Just enough Markdown for the tests that check the docs: headings and their GitHub anchors, inline links, sections
+ * and the commands of `sh` blocks. Hand-written because the rules needed are these few lines, and no Markdown parser is
  * among the dependencies.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -72,4 +72,44 @@ export function brokenLinks(file: string, root: string): string[] {
     if (!anchors(readFileSync(resolved, 'utf8')).has(anchor)) broken.push(`${where} (no such heading)`);
   }
   return broken;
+}
+
+/** The commands of every ```sh block in `markdown`, continuations joined, comments dropped. */
+export function shCommands(markdown: string): string[] {
+  const commands: string[] = [];
+  for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    let current = '';
+    for (const raw of block[1]!.split('\n')) {
+      const line = raw.replace(/\s+#\s.*$/, '').trimEnd(); // trailing comments
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+      current += line.endsWith('\\') ? `${line.slice(0, -1).trim()} ` : line.trim();
+      if (!line.endsWith('\\')) {
+        commands.push(current);
+        current = '';
+      }
+    }
+  }
+  return commands;
+}
+
+/** The part of `markdown` from the heading whose text is `title` to the next heading of the same or a higher level. */
+export function section(markdown: string, title: string): string {
+  const lines = markdown.split('\n');
+  let inFence = false;
+  let start = -1;
+  let level = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('```')) inFence = !inFence;
+    const heading = inFence ? null : /^(#{1,6}) +(.+?) *$/.exec(line);
+    if (heading === null) continue;
+    if (start === -1 && heading[2]!.replaceAll('`', '') === title) {
+      start = i;
+      level = heading[1]!.length;
+    } else if (start !== -1 && heading[1]!.length <= level) {
+      return lines.slice(start, i).join('\n');
+    }
+  }
+  if (start === -1) throw new Error(`no heading "${title}"`);
+  return lines.slice(start).join('\n');
 }
