@@ -18,7 +18,7 @@ export const PRICES = {
   s3GetPerMillion: 0.4,
 } as const;
 
-/** Assumptions of the table (see README.md, "What it costs"). */
+/** Assumptions of the table (see docs/benchmarks.md, "What it costs"). */
 export const ASSUMPTIONS = {
   /** Wait for the function's own origin read: regional edge cache to the bucket's region (issue 10: 100-300 ms). */
   originRoundTripMs: 100,

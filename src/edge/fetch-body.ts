@@ -4,7 +4,7 @@
  * Custom origins: HTTP(S) GET with the origin's custom headers. Both bounded in time and size.
  *
  * No AWS SDK here: the S3 client made the bundle ~600 KB and its import cost ~2.7x the CPU of the viewer-request
- * bundle at every cold start; one GetObject needs only a signed GET (README.md, "Origin reads").
+ * bundle at every cold start; one GetObject needs only a signed GET (docs/edge-functions.md, "Origin reads").
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';

@@ -1,6 +1,6 @@
 /**
  * Signer service configuration from environment variables, validated once at cold start.
- * Every problem is reported at once, each naming its variable. Documented in README.md, "Signer service".
+ * Every problem is reported at once, each naming its variable. Documented in docs/signing.md, "Signer service".
  */
 import { CloudFrontHlsError } from '../errors.js';
 import type { HashAlgorithm } from '../signer/sign.js';

@@ -1,6 +1,6 @@
 /**
  * `sam build` from a fresh clone, replayed step by step (test/deploy/sam.ts cites the SAM source of each step):
- * the production-only `npm install` must survive `prepare`, esbuild must be found the way the README says
+ * the production-only `npm install` must survive `prepare`, esbuild must be found the way docs/deployment.md says
  * (`PATH="$PWD/node_modules/.bin:$PATH" sam build`), and every bundle must load and export its handler.
  */
 import { execFileSync } from 'node:child_process';
@@ -42,7 +42,7 @@ describe('sam build on a fresh clone', () => {
     expect(installOutput).toContain('build skipped, esbuild and typescript not installed');
   });
 
-  it('finds no esbuild in the scratch copy, and the README\'s PATH finds the checkout\'s own', () => {
+  it('finds no esbuild in the scratch copy, and the deployment guide\'s PATH finds the checkout\'s own', () => {
     expect(findEsbuildLikeSam(scratch, process.env.PATH ?? '')?.startsWith(scratch) ?? false).toBe(false);
     const readmePath = [join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter);
     expect(findEsbuildLikeSam(scratch, readmePath)).toBe(join(ROOT, 'node_modules', '.bin', 'esbuild'));

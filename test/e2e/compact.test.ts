@@ -2,7 +2,7 @@
  * The compact playlist form (template parameter CompactPlaylists=define: origin header x-cfhls-compact) through
  * the local edge: media playlists carry the credentials once in EXT-X-DEFINE and `{$cfhls}` in every URI, and
  * the player must substitute the variable (RFC 8216bis 4.3) to send signed requests. Every request the page
- * makes must carry the viewer's own credentials and be answered 2xx. The results feed the README section "Big playlists".
+ * makes must carry the viewer's own credentials and be answered 2xx. The results feed docs/big-playlists.md, "Player support for the compact form".
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -101,7 +101,7 @@ for (const { page: pageName, name } of PLAYERS) describe(`${name} in headless Ch
 
 // ffmpeg 5.1 (Debian 12) has no EXT-X-DEFINE support: it requests `{$cfhls}` literally and the edge refuses it.
 // Recorded as observed so the support table stays true; if this starts failing, ffmpeg learned variable
-// substitution: update the README section "Big playlists" and turn this into a playback assertion.
+// substitution: update docs/big-playlists.md, "Player support for the compact form", and turn this into a playback assertion.
 describe('ffmpeg, compact form', () => {
   it.each(STREAMS)('cannot read %s: its unsubstituted {$cfhls} requests are refused by the edge', async (stream) => {
     const edgeSeq = env.edge.requests.at(-1)?.seq ?? 0;

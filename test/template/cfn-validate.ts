@@ -9,7 +9,7 @@
  * `DependsOn` must have a target, including the resources SAM generates (`<Fn>.Version`, `<Fn>.Alias`,
  * `<Fn>Url`, `<Fn>Role`).
  *
- * Not covered (cfn-lint covers them, see README "Deploy to AWS"): whether a reference to a conditional resource is
+ * Not covered (cfn-lint covers them, see docs/deployment.md, "Checked offline"): whether a reference to a conditional resource is
  * guarded by a matching condition, service-side limits and cross-property rules.
  */
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';

@@ -47,7 +47,7 @@ export function keySlotProblems(deployed: KeySlots, next: KeySlots): string[] {
         `${param} (key slot ${slot}) already holds a different public key; CloudFront cannot change a public key in place `
           + '(UpdatePublicKey: CannotChangeImmutablePublicKeyFields), so this stack update would fail. Rotate through the other '
           + `slot: put the new key in slot ${other} with SigningKeySlot=${other}, then empty slot ${slot} after SignedUrlTtlSeconds `
-          + '(README.md, "Key rotation").',
+          + '(docs/deployment.md, "Key rotation").',
       );
     }
   }

@@ -1,6 +1,6 @@
 /**
  * sign-url: the signer service as a regular Lambda behind an API Gateway HTTP API or a Lambda Function URL
- * (both send payload format 2.0). Configuration comes from CFHLS_* environment variables (README.md, "Signer service"),
+ * (both send payload format 2.0). Configuration comes from CFHLS_* environment variables (docs/signing.md, "Signer service"),
  * validated at cold start: a bad deployment fails to initialize with a message naming the variable.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';

@@ -1,36 +1,16 @@
 /**
- * Walks README.md's "Deploy to AWS" section command by command in a fresh copy of the repository: every `sh` block
+ * Walks docs/deployment.md ("Deploy to AWS") command by command in a fresh copy of the repository: every `sh` block
  * command is either run here (placeholders replaced by sample values) or listed with the reason it needs an AWS
- * account. A command the README gains without an entry here, or an entry no command matches, fails the test, so
- * the README and this walk cannot drift apart.
+ * account. A command the guide gains without an entry here, or an entry no command matches, fails the test, so
+ * the guide and this walk cannot drift apart. The README's deploy tour may show only commands of the guide.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { section, shCommands } from '../docs/markdown.js';
 import { freshCopy, ROOT } from './fresh-copy.js';
-
-/** The commands of every ```sh block between `## Deploy to AWS` and the next `## ` heading, continuations joined. */
-export function deployCommands(readme: string): string[] {
-  const start = readme.indexOf('\n## Deploy to AWS');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end);
-  const commands: string[] = [];
-  for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
-    let current = '';
-    for (const raw of block[1]!.split('\n')) {
-      const line = raw.replace(/\s+#\s.*$/, '').trimEnd(); // trailing comments
-      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-      current += line.endsWith('\\') ? `${line.slice(0, -1).trim()} ` : line.trim();
-      if (!line.endsWith('\\')) {
-        commands.push(current);
-        current = '';
-      }
-    }
-  }
-  return commands;
-}
 
 const SAMPLE: Record<string, string> = {
   '<domain>': 'd111111abcdef8.cloudfront.net',
@@ -41,7 +21,7 @@ const fill = (cmd: string): string => Object.entries(SAMPLE).reduce((c, [k, v]) 
 
 type Step = { match: RegExp } & ({ run: (cmd: string) => string; check?: (dir: string, out: string) => void } | { aws: string });
 
-/** What happens to each README command, in README order. */
+/** What happens to each command of the guide, in its order. */
 const STEPS: Step[] = [
   { match: /^npx cloudfront-hls keygen --out keys$/, run: (c) => c, check: (dir) => {
     expect(statSync(join(dir, 'keys', 'private_key.pem')).mode & 0o777).toBe(0o600);
@@ -87,12 +67,12 @@ let commands: string[] = [];
 const outputs = new Map<string, string>();
 
 beforeAll(() => {
-  commands = deployCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
-  dir = mkdtempSync(join(tmpdir(), 'cfhls-readme-'));
+  commands = shCommands(readFileSync(join(ROOT, 'docs', 'deployment.md'), 'utf8'));
+  dir = mkdtempSync(join(tmpdir(), 'cfhls-deploy-doc-'));
   freshCopy(dir);
   // Prerequisites: "this repository installed: `npm ci`".
   execFileSync('npm', ['ci'], { cwd: dir, stdio: 'pipe' });
-  // Inputs the README assumes: a video, and for key rotation a second key and the deployed parameters.
+  // Inputs the guide assumes: a video, and for key rotation a second key and the deployed parameters.
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=24:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', join(dir, 'movie.mp4')]);
 }, 600_000);
@@ -101,7 +81,13 @@ afterAll(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-describe('README "Deploy to AWS", command by command', () => {
+describe('docs/deployment.md "Deploy to AWS", command by command', () => {
+  it('the README\'s deploy tour shows only commands of the guide, so this walk runs or lists them too', () => {
+    const tour = shCommands(section(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Deploy'));
+    expect(tour.length).toBeGreaterThan(0);
+    expect(tour.filter((c) => !commands.includes(c))).toEqual([]);
+  });
+
   it('has an entry here for every command, and every entry matches one', () => {
     expect(commands.length).toBeGreaterThan(10);
     const unmatched = commands.filter((c) => STEPS.filter((s) => s.match.test(c)).length !== 1);
@@ -111,7 +97,7 @@ describe('README "Deploy to AWS", command by command', () => {
   });
 
   it('runs each command that needs no AWS account, in order, in the fresh copy', () => {
-    // A user's shell: no node_modules/.bin on PATH (the test runner's own would hide what the README adds), and npx
+    // A user's shell: no node_modules/.bin on PATH (the test runner's own would hide what the guide adds), and npx
     // never installs anything (the project's own bin only).
     const path = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':');
     const env = { ...process.env, PATH: path, npm_config_yes: 'false' };
