@@ -99,13 +99,13 @@ export function heapUsedAfterGc(): { bytes: number; gc: boolean } {
 // ---------------------------------------------------------------------------------------------- formatting
 
 export const fmt = {
-  ms: (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3)) + ' ms',
-  us: (ms: number): string => (ms * 1000).toFixed(ms * 1000 >= 100 ? 0 : 2) + ' µs',
-  ns: (v: number): string => v.toFixed(v >= 100 ? 0 : 1) + ' ns',
-  mb: (bytes: number): string => (bytes / 1_048_576).toFixed(2) + ' MB',
-  kb: (bytes: number): string => (bytes / 1024).toFixed(1) + ' KB',
-  x: (v: number): string => v.toFixed(2) + 'x',
-  usd: (v: number): string => '$' + (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(4)),
+  ms: (v: number): string => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3)} ms`,
+  us: (ms: number): string => `${(ms * 1000).toFixed(ms * 1000 >= 100 ? 0 : 2)} µs`,
+  ns: (v: number): string => `${v.toFixed(v >= 100 ? 0 : 1)} ns`,
+  mb: (bytes: number): string => `${(bytes / 1_048_576).toFixed(2)} MB`,
+  kb: (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`,
+  x: (v: number): string => `${v.toFixed(2)}x`,
+  usd: (v: number): string => `$${v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(4)}`,
 };
 
 /** Prints a plain-text table with a header row; columns padded to their widest cell. */

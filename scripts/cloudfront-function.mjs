@@ -50,7 +50,7 @@ function functionCodeBlock(text, resource) {
   const at = text.indexOf(`\n  ${resource}:\n`);
   if (at === -1) return undefined;
   const key = text.indexOf('FunctionCode: |', at);
-  const next = text.slice(at + 1).search(/\n  [A-Za-z0-9]+:\n/);
+  const next = text.slice(at + 1).search(/\n {2}[A-Za-z0-9]+:\n/);
   if (key === -1 || (next !== -1 && key > at + 1 + next)) return undefined;
   // The block: the indented lines after the key, up to the last one with text (blank lines after it stay).
   const start = text.indexOf('\n', key) + 1;

@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';
-import type { CloudFrontCustomOrigin, CloudFrontHeaders, CloudFrontS3Origin } from 'aws-lambda';
+import type { CloudFrontCustomOrigin, CloudFrontS3Origin } from 'aws-lambda';
 import { headerValue } from '../cloudfront/index.js';
 import { CloudFrontHlsError } from '../errors.js';
 import {

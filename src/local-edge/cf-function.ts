@@ -90,7 +90,7 @@ function values(): CfFunctionValues {
 }
 
 function add(map: CfFunctionValues, name: string, value: string): void {
-  const prev = Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined;
+  const prev = Object.hasOwn(map, name) ? map[name] : undefined;
   if (prev === undefined) map[name] = { value };
   else prev.multiValue = [...(prev.multiValue ?? [{ value: prev.value }]), { value }];
 }

@@ -11,7 +11,7 @@ import type { CloudFrontHeaders, CloudFrontRequest } from 'aws-lambda';
 import { cloudFrontErrorXml, verifySignedUrl } from '../signer/index.js';
 import type { VerifyOptions, VerifyResult } from '../signer/index.js';
 import { headerValue, readCredentials, STATUS_TEXT } from '../cloudfront/index.js';
-import { cacheKey, originQuery, ResponseCache, ttlFor } from './cache.js';
+import { cacheKey, originQuery, type ResponseCache, ttlFor } from './cache.js';
 import type { CachedResponse } from './cache.js';
 import {
   eventConfig, fromCloudFrontHeaders, generatedBody, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders,

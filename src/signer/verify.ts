@@ -92,7 +92,7 @@ export function verifySignedUrl(url: string, options: VerifyOptions): VerifyResu
   const creds = urlHasCredentials ? readCredentials(query) : options.cookies ? cookieCredentials(options.cookies) : {};
   const keyPairId = creds['Key-Pair-Id'];
   if (keyPairId === undefined) return fail('MissingKey', 'no Key-Pair-Id');
-  const configured = Object.prototype.hasOwnProperty.call(options.keys, keyPairId) ? options.keys[keyPairId] : undefined;
+  const configured = Object.hasOwn(options.keys, keyPairId) ? options.keys[keyPairId] : undefined;
   if (configured === undefined) return fail('InvalidKey', 'Key-Pair-Id is not a trusted key');
   const key = publicKeyFor(configured);
 

@@ -3,31 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { rewritePlaylist } from '../../src/rewriter/index.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3 } from '../helpers/s3.js';
 import { MASTER, mediaPlaylist, suffixedCreds } from './playlists.js';
-
-const C = 'Policy=eyJTdGF0ZW1lbnQiOltdfQ__&Signature=abc~def-ghi_&Key-Pair-Id=K2JCJMDEHXQW5F';
-const URL_ = `https://d111111abcdef8.cloudfront.net/movies/42/720p/index.m3u8?${C}`;
-
-const MEDIA = [
-  '#EXTM3U',
-  '#EXT-X-VERSION:6',
-  '#EXT-X-TARGETDURATION:6',
-  '#EXT-X-KEY:METHOD=AES-128,URI="keys/k1.bin?v=2"',
-  '#EXT-X-MAP:URI="init.mp4"',
-  '#EXTINF:6.000,',
-  'seg0.ts',
-  '#EXTINF:6.000,',
-  'seg1.ts?token=a#t=3',
-  '#EXTINF:6.000,',
-  'https://cdn.thirdparty.example/seg2.ts',
-  '#EXT-X-PREFETCH:seg3.ts',
-  '#EXT-X-ENDLIST',
-  '',
-].join('\n');
 
 // --------------------------------------------------------------------------------------------- through the handler
 

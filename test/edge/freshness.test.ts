@@ -34,7 +34,7 @@ describe('max-age derived from the playlist', () => {
     const now = Date.UTC(2026, 10, 26);
     const nowS = now / 1000;
     const vod = playlistMaxAgeLimit(`${live(6)}#EXT-X-ENDLIST\n`);
-    expect(maxAgeSeconds(nowS + 6 * 3600, undefined, now, vod)).toBe(FINISHED_MAX_AGE_SECONDS < 6 * 3600 ? FINISHED_MAX_AGE_SECONDS : 6 * 3600);
+    expect(maxAgeSeconds(nowS + 6 * 3600, undefined, now, vod)).toBe(Math.min(FINISHED_MAX_AGE_SECONDS , 6 * 3600));
     expect(maxAgeSeconds(nowS + 120, undefined, now, vod)).toBe(120);
     expect(maxAgeSeconds(nowS + 3600, 'max-age=30', now, vod)).toBe(30);
     expect(maxAgeSeconds(nowS + 3600, undefined, now, playlistMaxAgeLimit(live(1)))).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
-import { CREDS, VIEWER_BASE, VIEWER_URL, foreignCredentialProblem, nonUriBytesProblem, parse, withoutCredentials } from './oracle.js';
+import { CREDS, VIEWER_BASE, VIEWER_URL, foreignCredentialProblem, parse, withoutCredentials } from './oracle.js';
 
 // Hand-picked hostile playlists found by the property tests, kept as named regressions.
 

@@ -166,7 +166,7 @@ describe('the CloudFront Functions event built from a hostile query (local edge)
     const query = '__proto__=x&__proto__=y&constructor=z&prototype&Policy=p&Signature=s&Key-Pair-Id=K1';
     expect(cfFunction.asSent(query)).toBe(query);
     expect(({} as { multiValue?: unknown }).multiValue).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'multiValue')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'multiValue')).toBe(false);
     expect(await cfFunction.run(query)).toBe(`${query}&Policy-PREFIX=p&Signature-PREFIX=s&Key-Pair-Id-PREFIX=K1`);
   });
 });

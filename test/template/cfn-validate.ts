@@ -347,7 +347,10 @@ interface ValueOptions {
 
 /** Walks any value and checks every intrinsic function and reference in it. */
 function checkValue(ctx: Context, path: string, value: unknown, opts: ValueOptions): void {
-  if (Array.isArray(value)) { value.forEach((v, i) => checkValue(ctx, `${path}[${i}]`, v, opts)); return; }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) checkValue(ctx, `${path}[${i}]`, v, opts);
+    return;
+  }
   if (!isObject(value)) return;
   const fn = intrinsicName(value);
   if (!fn) {

@@ -160,7 +160,7 @@ export function edgeFunctionProblems(template: Template): string[] {
     // Role: trusted by both Lambda services, nothing more.
     const roleId = p.Role?.['Fn::GetAtt']?.[0];
     const role = roleId ? template.Resources?.[roleId] : undefined;
-    if (!role || role.Type !== 'AWS::IAM::Role') { problems.push(`${id}: Role is not !GetAtt <an AWS::IAM::Role in this template>.Arn`); continue; }
+    if (role?.Type !== 'AWS::IAM::Role') { problems.push(`${id}: Role is not !GetAtt <an AWS::IAM::Role in this template>.Arn`); continue; }
     const trust = role.Properties?.AssumeRolePolicyDocument?.Statement ?? [];
     const services = trust.flatMap((s: any) => (s.Effect === 'Allow' ? [].concat(s.Principal?.Service ?? []) : [])).sort();
     if (JSON.stringify(services) !== '["edgelambda.amazonaws.com","lambda.amazonaws.com"]') problems.push(`${id}: role trust is ${JSON.stringify(services)}, expected lambda + edgelambda`);
@@ -210,7 +210,7 @@ export function bucketProblems(template: Template): string[] {
   else {
     const oacId = media.OriginAccessControlId?.['Fn::GetAtt']?.[0];
     const oac = oacId ? template.Resources?.[oacId]?.Properties?.OriginAccessControlConfig : undefined;
-    if (!oac || oac.OriginAccessControlOriginType !== 's3' || oac.SigningBehavior !== 'always' || oac.SigningProtocol !== 'sigv4') problems.push('MediaOrigin: not behind an always-signing S3 origin access control');
+    if (oac?.OriginAccessControlOriginType !== 's3' || oac.SigningBehavior !== 'always' || oac.SigningProtocol !== 'sigv4') problems.push('MediaOrigin: not behind an always-signing S3 origin access control');
     if (media.S3OriginConfig?.OriginAccessIdentity !== '') problems.push('MediaOrigin: S3OriginConfig.OriginAccessIdentity must be empty with OAC');
     if (JSON.stringify(media.DomainName) !== JSON.stringify({ 'Fn::GetAtt': ['MediaBucket', 'RegionalDomainName'] })) problems.push('MediaOrigin: not the media bucket');
   }

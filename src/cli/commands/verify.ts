@@ -166,7 +166,10 @@ export const verifyCommand: Command = {
     const rows = new Map<string, Row>();
     const row = (label: string): Row => {
       let r = rows.get(label);
-      if (r === undefined) rows.set(label, (r = { label, count: 0, statuses: new Map(), signed: 0, ok: true }));
+      if (r === undefined) {
+        r = { label, count: 0, statuses: new Map(), signed: 0, ok: true };
+        rows.set(label, r);
+      }
       return r;
     };
     const record = (label: string, f: Fetched, signed: boolean, ok: boolean): void => {

@@ -65,7 +65,7 @@ export function recordRequests(page: Page, edgeOrigin: string, signature: string
       signed: REQUIRED_PARAMS.every((p) => params.has(p)),
       ownSignature: params.getAll('Signature').length === 1 && params.get('Signature') === signature,
     };
-    const range = req.headers()['range'];
+    const range = req.headers().range;
     if (range !== undefined) rec.range = range;
     media.push(rec);
     byRequest.set(req, rec);
