@@ -1,12 +1,35 @@
 /**
- * Typed errors of cloudfront-hls. Each sets `name`, carries a stable `code` and passes `{ cause }` on.
- * Messages never contain key material, signatures or policies: they may reach logs.
+ * Every error cloudfront-hls throws on purpose, in one place. Each class extends {@link CloudFrontHlsError}, sets
+ * `name`, carries a stable `code` from {@link ERROR_CODES} and passes `{ cause }` on. Messages never contain key
+ * material, signatures or policies: they may reach logs.
  */
+
+/** The stable `code` of each error, for callers that branch on it (`err.code === 'UnsafePlaylist'`). */
+export const ERROR_CODES = [
+  'NotAPlaylist', // input that is not an HLS playlist
+  'InvalidOption', // a caller-supplied option or argument
+  'UnsafePlaylist', // a playlist that must not be served with credentials
+  'InvalidKeyFile', // a key that cannot sign or verify CloudFront URLs
+  'InvalidSigningInput', // signing input CloudFront would reject
+  'MalformedPolicy', // a policy that cannot be parsed
+  'InvalidConfig', // the signer service's environment
+  'KeySource', // fetching the signer's private key
+  'Usage', // command-line usage
+  'LocalEdgeConfig', // what the local edge cannot model
+  'ReadFailed', // a file or stream could not be read
+  // origin-response's origin read (OriginFetchError): 404, 403, 503, 502, 502
+  'OriginNotFound',
+  'OriginForbidden',
+  'OriginUnavailable',
+  'PlaylistTooLarge',
+  'OriginError',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Base class: every error this package throws on purpose is a `CloudFrontHlsError`. */
 export class CloudFrontHlsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CloudFrontHlsError';
     this.code = code;
@@ -37,5 +60,68 @@ export class UnsafePlaylistError extends CloudFrontHlsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('UnsafePlaylist', message, options);
     this.name = 'UnsafePlaylistError';
+  }
+}
+
+/** A private or public key that cannot be used to sign or verify CloudFront URLs. */
+export class KeyFormatError extends CloudFrontHlsError {
+  /** What is wrong, for callers that branch on it. */
+  readonly problem: 'malformed' | 'encrypted' | 'public-key' | 'wrong-type' | 'wrong-size' | 'bad-passphrase';
+  constructor(problem: KeyFormatError['problem'], message: string, options?: { cause?: unknown }) {
+    super('InvalidKeyFile', message, options);
+    this.name = 'KeyFormatError';
+    this.problem = problem;
+  }
+}
+
+/** Signing input that would produce a URL CloudFront rejects (expiry in the past, resource not covering the URL, ...). */
+export class SigningInputError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InvalidSigningInput', message, options);
+    this.name = 'SigningInputError';
+  }
+}
+
+/** Why a policy could not be parsed; maps to CloudFront's MalformedPolicy. */
+export class PolicyParseError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MalformedPolicy', message, options);
+    this.name = 'PolicyParseError';
+  }
+}
+
+/** Invalid or missing configuration of the signer service; the message names every offending variable. */
+export class ConfigError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InvalidConfig', message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The signer's key could not be fetched or is unusable. The message names the source, never the key. */
+export class KeySourceError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KeySource', message, options);
+    this.name = 'KeySourceError';
+  }
+}
+
+/** Bad command-line usage: printed as one line, exit code 2. */
+export class UsageError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Usage', message, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** Why origin-response could not read the playlist; the handler maps each to what the viewer sees. */
+export type OriginFetchCode = 'OriginNotFound' | 'OriginForbidden' | 'OriginUnavailable' | 'PlaylistTooLarge' | 'OriginError';
+
+/** Fetching the playlist body from the origin failed. The message is for logs only, never for viewers. */
+export class OriginFetchError extends CloudFrontHlsError {
+  declare readonly code: OriginFetchCode;
+  constructor(code: OriginFetchCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'OriginFetchError';
   }
 }

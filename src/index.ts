@@ -3,5 +3,6 @@
  */
 export * from './cloudfront/index.js';
 export * from './rewriter/index.js';
-export { CloudFrontHlsError, NotAPlaylistError, InvalidOptionError } from './errors.js';
+export { CloudFrontHlsError, NotAPlaylistError, InvalidOptionError, UnsafePlaylistError, ERROR_CODES } from './errors.js';
+export type { ErrorCode } from './errors.js';
 export * from './signer/index.js';

@@ -15,13 +15,6 @@ export interface CliIo {
   stderr: { write(chunk: string | Uint8Array): unknown };
 }
 
-/** Thrown by commands for bad usage: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Reads a whole stream into a Buffer. */
 export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

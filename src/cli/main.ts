@@ -2,9 +2,8 @@
  * CLI entry: `cloudfront-hls <command> [options]`. Each command lives in ./commands/<name>.ts;
  * register it in COMMANDS below.
  */
-import { CloudFrontHlsError } from '../errors.js';
+import { CloudFrontHlsError, UsageError } from '../errors.js';
 import type { CliIo, Command } from './command.js';
-import { UsageError } from './command.js';
 import { checkKeysCommand } from './commands/check-keys.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { keygenCommand } from './commands/keygen.js';

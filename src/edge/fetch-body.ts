@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';
 import type { CloudFrontCustomOrigin, CloudFrontS3Origin } from 'aws-lambda';
 import { headerValue } from '../cloudfront/index.js';
-import { CloudFrontHlsError } from '../errors.js';
+import { OriginFetchError } from '../errors.js';
 import {
   HEADERS,
   MAX_ORIGIN_PLAYLIST_BYTES,
@@ -20,21 +20,6 @@ import {
   S3_RETRY_DELAY_MS,
 } from './config.js';
 
-/**
- * Why fetching failed, mapped by the handler to what the viewer sees:
- * `OriginNotFound` 404, `OriginForbidden` 403, `OriginUnavailable` 503 (throttled, slow, 5xx, unreachable),
- * `PlaylistTooLarge` and `OriginError` 502.
- */
-export type OriginFetchCode = 'OriginNotFound' | 'OriginForbidden' | 'OriginUnavailable' | 'PlaylistTooLarge' | 'OriginError';
-
-/** Fetching the playlist body from the origin failed. The message is for logs only, never for viewers. */
-export class OriginFetchError extends CloudFrontHlsError {
-  declare readonly code: OriginFetchCode;
-  constructor(code: OriginFetchCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'OriginFetchError';
-  }
-}
 
 /** A fetched playlist body, already decoded from any content-encoding, with the validators it came with. */
 export interface FetchedBody {

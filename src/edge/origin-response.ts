@@ -24,7 +24,8 @@ import {
   RETRY_AFTER_SECONDS,
   REWRITE_LIMITS,
 } from './config.js';
-import { fetchFromCustomOrigin, fetchFromS3, OriginFetchError } from './fetch-body.js';
+import { OriginFetchError } from '../errors.js';
+import { fetchFromCustomOrigin, fetchFromS3 } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
 import { playlistMaxAgeLimit } from './freshness.js';
 import { eventValidator, readThrough } from './origin-cache.js';

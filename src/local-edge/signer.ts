@@ -5,6 +5,7 @@
  * OIDC issuer whose JWKS the edge serves at /_local/oidc/.well-known/jwks.json, fetched over HTTP by the
  * service's real authenticator). Media URLs are signed for the local edge's own http://127.0.0.1:PORT.
  */
+import { ConfigError, KeySourceError } from '../errors.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -13,11 +14,11 @@ import { SignJWT, exportJWK, generateKeyPair as generateJwtKeyPair } from 'jose'
 import type { JWK } from 'jose';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createJwtAuthenticator } from '../service/auth.js';
-import { ConfigError, loadConfig } from '../service/config.js';
+import { loadConfig } from '../service/config.js';
+
 import type { SignerConfig } from '../service/config.js';
 import { isValidContentId } from '../service/entitlement.js';
 import { toFunctionResult, toServiceRequest } from '../service/function-url.js';
-import { KeySourceError } from '../service/key-provider.js';
 import type { PrivateKeyProvider } from '../service/key-provider.js';
 import { createSignerService } from '../service/service.js';
 import type { ServiceLogRecord } from '../service/service.js';

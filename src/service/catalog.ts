@@ -4,7 +4,7 @@
  * no policy can cover a folder without its subfolders. A title stored inside another title's folder would then
  * play with the outer title's URL, whatever the viewer's entitlements say; a catalog with one is refused.
  */
-import { ConfigError } from './config.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * Throws a ConfigError naming the first title whose folder lies inside another title's folder.

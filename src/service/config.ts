@@ -2,7 +2,7 @@
  * Signer service configuration from environment variables, validated once at cold start.
  * Every problem is reported at once, each naming its variable. Documented in docs/signing.md, "Signer service".
  */
-import { CloudFrontHlsError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { HashAlgorithm } from '../signer/sign.js';
 
 /** Where the private key lives. */
@@ -51,13 +51,6 @@ export interface SignerConfig {
   loopbackHttp?: boolean;
 }
 
-/** Invalid or missing configuration; the message names every offending variable. */
-export class ConfigError extends CloudFrontHlsError {
-  constructor(message: string) {
-    super('InvalidConfig', message);
-    this.name = 'ConfigError';
-  }
-}
 
 type Env = Record<string, string | undefined>;
 

@@ -2,12 +2,13 @@
  * The signer service: configuration, JWT authentication, entitlement, the cached key provider and the
  * event-independent request handler. The Lambda adapter is src/functions/sign-url.
  */
-export { loadConfig, ConfigError } from './config.js';
+export { loadConfig } from './config.js';
+export { ConfigError, KeySourceError } from '../errors.js';
 export type { SignerConfig, PrivateKeySource } from './config.js';
 export { createJwtAuthenticator } from './auth.js';
 export type { Authenticator, AuthResult, JwtAuthOptions } from './auth.js';
 export { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
-export { createPrivateKeyProvider, KeySourceError } from './key-provider.js';
+export { createPrivateKeyProvider } from './key-provider.js';
 export type { PrivateKeyProvider, PrivateKeyProviderOptions } from './key-provider.js';
 export { createSignerService, clientIpOf, authorizationOf, mediaHostOf } from './service.js';
 export type { ServiceRequest, ServiceResponse, ServiceLogRecord, SignerServiceDeps } from './service.js';

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { CloudFrontHlsError } from '../errors.js';
+import { KeySourceError } from '../errors.js';
 import { loadPrivateKey } from '../signer/keys.js';
 import type { PrivateKeySource } from './config.js';
 
@@ -14,13 +14,6 @@ export interface PrivateKeyProvider {
   getKey(): Promise<KeyObject>;
 }
 
-/** The key could not be fetched or is unusable. The message names the source, never the key. */
-export class KeySourceError extends CloudFrontHlsError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('KeySource', message, options);
-    this.name = 'KeySourceError';
-  }
-}
 
 /** Options of {@link createPrivateKeyProvider}. */
 export interface PrivateKeyProviderOptions {

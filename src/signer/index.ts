@@ -10,4 +10,4 @@ export type { VerifyResult, VerifyOptions, VerifyErrorCode } from './verify.js';
 export { cannedPolicyJson, customPolicyJson, folderResource, parsePolicy, ipInCidr } from './policy.js';
 export type { PolicyStatement, PolicyConditions } from './policy.js';
 export { resourceCovers, globMatch } from './wildcard.js';
-export { KeyFormatError, SigningInputError } from './errors.js';
+export { KeyFormatError, SigningInputError } from '../errors.js';

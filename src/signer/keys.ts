@@ -6,7 +6,7 @@
  * rejected here with a message that says so, rather than producing URLs CloudFront will refuse.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { KeyFormatError } from './errors.js';
+import { KeyFormatError } from '../errors.js';
 
 /** Key types CloudFront accepts in a trusted key group. */
 export type SignerKeyType = 'rsa' | 'ecdsa';

@@ -7,7 +7,7 @@
  * statement from the request and checks the signature over it); for a custom policy the bytes travel in the URL.
  */
 import { BlockList, isIP } from 'node:net';
-import { SigningInputError } from './errors.js';
+import { PolicyParseError, SigningInputError } from '../errors.js';
 import { resourceCovers } from './wildcard.js';
 
 /** Epoch seconds above this are almost certainly milliseconds (1e11 s is the year 5138). */
@@ -46,13 +46,6 @@ export function customPolicyJson(s: PolicyStatement): string {
   return JSON.stringify({ Statement: [{ Resource: s.resource, Condition: condition }] });
 }
 
-/** Why a policy could not be parsed; maps to CloudFront's MalformedPolicy. */
-export class PolicyParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyParseError';
-  }
-}
 
 function epochOf(v: unknown, where: string): number {
   const t = (v as Record<string, unknown> | undefined)?.['AWS:EpochTime'];

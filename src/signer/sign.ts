@@ -12,7 +12,7 @@
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
 import { isSignedParam, splitQuery } from '../cloudfront/index.js';
-import { SigningInputError } from './errors.js';
+import { SigningInputError } from '../errors.js';
 import { loadPrivateKey } from './keys.js';
 import { assertResourceCovers, customPolicyJson, folderResource, normalizeCidr, toEpochSeconds } from './policy.js';
 

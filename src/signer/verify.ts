@@ -9,7 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { cfBase64Decode, isSignedParam, readCredentials, SIGNED_URL_PARAMS, splitQuery, withoutSignedParams } from '../cloudfront/index.js';
 import type { Credentials } from '../cloudfront/index.js';
 import { loadPublicKey } from './keys.js';
-import { cannedPolicyJson, ipInCidr, parsePolicy, PolicyParseError } from './policy.js';
+import { cannedPolicyJson, ipInCidr, parsePolicy } from './policy.js';
+import { PolicyParseError } from '../errors.js';
 import type { PolicyStatement } from './policy.js';
 import { resourceCovers } from './wildcard.js';
 

@@ -8,10 +8,13 @@
  * halfway. CloudFormation cannot compare a parameter with its deployed value, so this check does, from
  * `aws cloudformation describe-stacks` output, before `sam deploy`.
  */
+import { UsageError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { readAll, UsageError } from '../command.js';
+import { readAll } from '../command.js';
+
+
 
 /** The key parameters of template.yaml; undefined = not given (the deployed value is kept). */
 export interface KeySlots {

@@ -1,10 +1,10 @@
+import { UsageError } from '../../errors.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeyPair } from '../../signer/keys.js';
 import type { SignerKeyType } from '../../signer/keys.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls keygen [--type rsa|ecdsa] [--out DIR] [--force]
 

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CloudFrontHlsError } from '../../errors.js';
+import { CloudFrontHlsError, UsageError } from '../../errors.js';
 import { assertPlaylist, rewritePlaylist } from '../../rewriter/index.js';
 import type { Command } from '../command.js';
-import { UsageError, readAll } from '../command.js';
+import { readAll } from '../command.js';
+
+
 
 const HELP = `Usage: cloudfront-hls rewrite --url <signed playlist URL> [--allow-host HOST]... [FILE]
 

@@ -3,13 +3,13 @@
  * `npm start` runs it without arguments: dev key pair in .dev-keys/, the sample stream, a signed master URL, and
  * the signer at /api/* with a dev viewer token.
  */
+import { UsageError } from '../../errors.js';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPublicKey } from '../../signer/index.js';
 import { ensureDevKeys, projectRoot, startLocalEdge } from '../../local-edge/index.js';
 import type { AccessLogEntry, LocalEdgeOptions } from '../../local-edge/index.js';
-import { UsageError } from '../command.js';
 import type { CliIo, Command } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls serve [options]

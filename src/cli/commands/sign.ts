@@ -1,9 +1,9 @@
+import { UsageError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { setCookieHeaders, signCookies, signUrl } from '../../signer/sign.js';
 import type { SignOptions } from '../../signer/sign.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls sign --url URL --key-pair-id ID --private-key FILE [options]
 

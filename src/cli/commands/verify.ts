@@ -3,11 +3,11 @@
  * everything a player needs is served with credentials, and that unsigned, tampered and expired requests are
  * refused. Works against the local edge and a real distribution. Never prints signatures or policies.
  */
+import { UsageError } from '../../errors.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readCredentials, withoutSignedParams } from '../../cloudfront/index.js';
 import { signUrl } from '../../signer/index.js';
-import { UsageError } from '../command.js';
 import type { CliIo, Command } from '../command.js';
 import { uriPlaces } from '../../hls/index.js';
 import type { UriKind } from '../../hls/index.js';
