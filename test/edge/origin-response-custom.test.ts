@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
-import { setLogSink } from '../../src/edge/log.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { ORIGIN_TIMEOUT_MS } from '../../src/edge/config.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { MASTER, expectRewrittenMaster, suffixedCreds } from './playlists.js';
@@ -15,8 +15,8 @@ let respond: (res: ServerResponse) => void;
 let seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
 let server: Server;
 let port = 0;
-let logs: string[] = [];
-let restoreSink: (line: string) => void;
+const logs = captureEdgeLogs();
+freezeClock();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -32,15 +32,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   seen = [];
-  logs = [];
   respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(MASTER);
-  restoreSink = setLogSink((line) => logs.push(line));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
-});
-afterEach(() => {
-  setLogSink(restoreSink);
-  vi.useRealTimers();
 });
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;

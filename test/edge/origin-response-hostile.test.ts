@@ -49,10 +49,10 @@ describe('origin-response against hostile playlists', () => {
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
     expect(response.headers['cache-control']![0]!.value).toBe('no-store');
-    const refusals = logs().filter((l) => l.includes('playlist refused'));
+    const refusals = logs.filter((l) => l.includes('playlist refused'));
     expect(refusals).toHaveLength(1);
     expect(JSON.parse(refusals[0]!)).toMatchObject({ level: 'error', reason: 'credential-variable' });
-    for (const line of logs()) expect(line).not.toContain(creds.Signature);
+    for (const line of logs) expect(line).not.toContain(creds.Signature);
   });
 
   it('serves a playlist that uses the credential variables only in same-host URIs', async () => {
@@ -77,7 +77,7 @@ describe('origin-response against hostile playlists', () => {
     const text = bodyText(response);
     for (const line of text.split('\n').filter((l) => l.includes('evil.example'))) expect(line).not.toContain(creds.Signature);
     expect(text).toContain(`last.ts?Policy=${creds.Policy}`);
-    const withheld = logs().filter((l) => l.includes('credentials withheld'));
+    const withheld = logs.filter((l) => l.includes('credentials withheld'));
     expect(withheld).toHaveLength(1);
     expect(JSON.parse(withheld[0]!).withheld).toEqual({ 'whitespace-or-control': 1, 'ambiguous-variable': 1, 'scheme-like-prefix': 2 });
     expect(withheld[0]).not.toContain('evil.example');

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
@@ -7,6 +7,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { originCache } from '../../src/edge/origin-cache.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, EVENT_BUCKET, s3Error, s3Object, startFaultyS3, startS3rver, useCredentials } from '../helpers/s3.js';
@@ -19,8 +20,8 @@ let real: RealS3;
 let s3: FaultyS3;
 let restoreEnv: () => void;
 let masterEtag: string;
-let logs: string[] = [];
-let restoreSink: (line: string) => void;
+const logs = captureEdgeLogs();
+freezeClock();
 
 const EVENT = 'origin-response/s3-playlist-200';
 /** The recorded S3 event, pointed at the scripted server. */
@@ -61,14 +62,6 @@ beforeEach(() => {
   s3.requests.length = 0;
   s3.otherwise = s3Error('NoSuchKey', 404);
   originCache.clear();
-  logs = [];
-  restoreSink = setLogSink((line) => logs.push(line));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
-});
-afterEach(() => {
-  setLogSink(restoreSink);
-  vi.useRealTimers();
 });
 
 describe('origin-response handler with an S3 origin', () => {
@@ -119,7 +112,7 @@ describe('origin-response handler with an S3 origin', () => {
       return process.memoryUsage().heapUsed;
     };
     serve(MASTER);
-    setLogSink(() => undefined); // this file's sink keeps every line; afterEach restores the real one
+    setLogSink(() => undefined); // captureEdgeLogs keeps every line; its after-each hook restores the real sink
     const recorded = event();
     // The event's ETag is not the served body's: every call reads S3 (the cache never answers here).
     for (let i = 0; i < 500; i++) await handler(structuredClone(recorded)); // warm-up: sockets, JIT, caches

@@ -10,21 +10,21 @@ export const FROZEN_NOW = new Date('2026-11-26T05:00:00Z');
 
 /**
  * Registers hooks that capture every log line of each test and restore the previous sink after it. Returns the
- * lines of the running test.
+ * lines of the running test: one array, emptied before each test.
  *
- * @example const logs = captureEdgeLogs(); ... expect(logs().filter((l) => l.includes('refused'))).toHaveLength(1);
+ * @example const logs = captureEdgeLogs(); ... expect(logs.filter((l) => l.includes('refused'))).toHaveLength(1);
  */
-export function captureEdgeLogs(): () => string[] {
-  let lines: string[] = [];
+export function captureEdgeLogs(): string[] {
+  const lines: string[] = [];
   let restore: ((line: string) => void) | undefined;
   beforeEach(() => {
-    lines = [];
+    lines.length = 0;
     restore = setLogSink((line) => lines.push(line));
   });
   afterEach(() => {
     if (restore !== undefined) setLogSink(restore);
   });
-  return () => lines;
+  return lines;
 }
 
 /** Registers hooks that freeze `Date` (only `Date`: timers still run) at `now` for each test. */

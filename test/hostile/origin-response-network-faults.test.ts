@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
-import { setLogSink } from '../../src/edge/log.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 
@@ -21,8 +21,8 @@ let behaviour: Behaviour;
 let server: Server;
 let port = 0;
 const sockets = new Set<Socket>();
-let logs: string[] = [];
-let restore: (line: string) => void;
+const logs = captureEdgeLogs();
+freezeClock();
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -43,14 +43,8 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 beforeEach(() => {
-  logs = [];
-  restore = setLogSink((line) => logs.push(line));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
 });
 afterEach(() => {
-  setLogSink(restore);
-  vi.useRealTimers();
   for (const s of sockets) s.destroy();
 });
 

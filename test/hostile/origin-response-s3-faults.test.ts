@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
-import { setLogSink } from '../../src/edge/log.js';
+import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { readCredentials } from '../../src/cloudfront/index.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Error, s3Object, s3Reset, s3Truncated, startFaultyS3, useCredentials } from '../helpers/s3.js';
@@ -14,8 +14,8 @@ import type { FaultyS3, Reply } from '../helpers/s3.js';
 
 let s3: FaultyS3;
 let restoreEnv: () => void;
-let logs: string[] = [];
-let restore: (line: string) => void;
+const logs = captureEdgeLogs();
+freezeClock();
 
 const EVENT = 'origin-response/s3-playlist-200';
 const creds = readCredentials(loadEvent(EVENT).Records[0]!.cf.request.querystring, '-PREFIX');
@@ -43,14 +43,8 @@ afterAll(async () => {
 beforeEach(() => {
   s3.requests.length = 0;
   originCache.clear();
-  logs = [];
-  restore = setLogSink((line) => logs.push(line));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
 });
 afterEach(() => {
-  setLogSink(restore);
-  vi.useRealTimers();
   s3.queue(); // nothing left over
 });
 
