@@ -9,7 +9,7 @@ import { Script, createContext } from 'node:vm';
 import type { Context } from 'node:vm';
 import { cfQueryString } from '../edge/cf-query.js';
 import type { CfFunctionValues } from '../edge/cf-query.js';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeFunctionError } from './errors.js';
 import type { CloudFrontFunctionModel } from './template.js';
 
 export type { CfFunctionValues };
@@ -66,7 +66,7 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel, timeLimit
       (context as { __cfhlsEvent?: string }).__cfhlsEvent = JSON.stringify(event);
       const text = (await (call.runInContext(context, { timeout: timeLimitMs }) as Promise<string>)) ?? 'null';
       const r = JSON.parse(text) as Record<string, unknown> | null;
-      if (r === null || typeof r !== 'object') throw new Error(`${fn.functionId} returned neither a request nor a response`);
+      if (r === null || typeof r !== 'object') throw new LocalEdgeFunctionError(`${fn.functionId} returned neither a request nor a response`);
       if ('statusCode' in r) {
         const body = r.body;
         const text = typeof body === 'string' ? body : typeof body === 'object' && body !== null && typeof (body as { data?: unknown }).data === 'string'
@@ -74,7 +74,7 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel, timeLimit
           : '';
         return { kind: 'response', statusCode: Number(r.statusCode), headers: (r.headers ?? {}) as CfFunctionValues, body: text };
       }
-      if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new Error(`${fn.functionId} returned neither a request nor a response`);
+      if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new LocalEdgeFunctionError(`${fn.functionId} returned neither a request nor a response`);
       const querystring = typeof r.querystring === 'string' ? r.querystring : (r.querystring ?? {}) as CfFunctionValues;
       return { kind: 'request', request: { method: r.method, uri: r.uri, querystring, headers: (r.headers ?? {}) as CfFunctionValues, cookies: (r.cookies ?? {}) as CfFunctionValues } };
     },

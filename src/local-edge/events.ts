@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeFunctionError } from './errors.js';
 import type { EdgeEventType } from './template.js';
 
 /** Node's `rawHeaders` (name, value, name, value, ...) -> CloudFront's `{ lower: [{ key, value }] }`. */
@@ -67,7 +67,7 @@ export async function invoke(fn: LoadedFunction, event: unknown, timeoutMs: numb
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${fn.functionId} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new LocalEdgeFunctionError(`${fn.functionId} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     const run = new Promise<unknown>((resolve, reject) => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeOriginError } from './errors.js';
 
 /** Content types a CloudFront origin would send for HLS files (S3 objects uploaded with the right metadata). */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -141,7 +141,7 @@ function httpGet(port: number, path: string, headers: Record<string, string>): P
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('origin timed out')));
+    req.on('timeout', () => req.destroy(new LocalEdgeOriginError('origin timed out')));
     req.on('error', reject);
     req.end();
   });

@@ -4,6 +4,7 @@
  * same as with one. Behaviors are tried in order; the default behavior (`*`) comes last.
  */
 import { globMatch } from '../signer/wildcard.js';
+import { LocalEdgeConfigError } from './errors.js';
 
 /** True when `path` (starting with `/`) matches the CloudFront path pattern (same `*`/`?` glob as policies). */
 export function matchPathPattern(pattern: string, path: string): boolean {
@@ -17,7 +18,7 @@ export function selectBehavior<B extends { pathPattern: string; isDefault: boole
     if (b.isDefault || matchPathPattern(b.pathPattern, path)) return b;
   }
   const fallback = behaviors[behaviors.length - 1];
-  if (fallback === undefined) throw new Error('no behaviors');
+  if (fallback === undefined) throw new LocalEdgeConfigError('the distribution has no behaviors');
   return fallback;
 }
 
