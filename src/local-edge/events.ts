@@ -23,7 +23,7 @@ export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {
 export function fromCloudFrontHeaders(headers: CloudFrontHeaders | undefined): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const [name, list] of Object.entries(headers ?? {})) {
-    for (const h of list ?? []) out.push([h.key ?? name, h.value]);
+    for (const header of list ?? []) out.push([header.key ?? name, header.value]);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * const edge = await startLocalEdge({ port: 0 });          // sample stream, ephemeral key pair
  * const url = edge.sign('/master.m3u8');                    // signed master URL (custom policy for /*)
  * await fetch(url);                                         // 200, rewritten playlist
- * const r = await fetch(`${edge.signer!.signUrl}?content=sample`, { headers: { authorization: `Bearer ${edge.signer!.token}` } });
+ * const signed = await fetch(`${edge.signer!.signUrl}?content=sample`, { headers: { authorization: `Bearer ${edge.signer!.token}` } });
  * await edge.close();
  */
 import { existsSync, readFileSync } from 'node:fs';

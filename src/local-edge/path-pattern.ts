@@ -8,8 +8,8 @@ import { LocalEdgeConfigError } from './errors.js';
 
 /** True when `path` (starting with `/`) matches the CloudFront path pattern (same `*`/`?` glob as policies). */
 export function matchPathPattern(pattern: string, path: string): boolean {
-  const p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : `/${pattern}`;
-  return globMatch(p, path);
+  const rooted = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : `/${pattern}`;
+  return globMatch(rooted, path);
 }
 
 /** The first behavior whose pattern matches, else the default (last) one. */
@@ -39,20 +39,20 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
  */
 export function normalizeRequestPath(rawPath: string): string {
   const decoded = rawPath.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const c = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(c) ? c : escape;
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
   });
   const segments = decoded.replace(/\/{2,}/g, '/').split('/');
   const out: string[] = [];
   // segments[0] is '' (the path starts with '/'); a trailing '.' or '..' leaves a directory path ending in '/'.
   for (let i = 1; i < segments.length; i++) {
-    const s = segments[i]!;
+    const segment = segments[i]!;
     const last = i === segments.length - 1;
-    if (s === '.' || s === '..') {
-      if (s === '..') out.pop();
+    if (segment === '.' || segment === '..') {
+      if (segment === '..') out.pop();
       if (last) out.push('');
     } else {
-      out.push(s);
+      out.push(segment);
     }
   }
   return `/${out.join('/')}`;
