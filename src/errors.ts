@@ -16,6 +16,9 @@ export const ERROR_CODES = [
   'KeySource', // fetching the signer's private key
   'Usage', // command-line usage
   'LocalEdgeConfig', // what the local edge cannot model
+  'LocalEdgeFunction', // a function the local edge runs failed
+  'LocalEdgeRequest', // a viewer request the local edge will not pass on
+  'LocalEdgeOrigin', // the local edge's origin did not answer
   'ReadFailed', // a file or stream could not be read
   // origin-response's origin read (OriginFetchError): 404, 403, 503, 502, 502
   'OriginNotFound',
@@ -123,5 +126,40 @@ export class OriginFetchError extends CloudFrontHlsError {
   constructor(code: OriginFetchCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'OriginFetchError';
+  }
+}
+
+/** The template (or a flag) describes something the local edge cannot model; the message names the construct. */
+export class LocalEdgeConfigError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LocalEdgeConfig', message, options);
+    this.name = 'LocalEdgeConfigError';
+  }
+}
+
+/**
+ * A function the local edge runs (Lambda@Edge, CloudFront Function, the function behind a function URL) failed,
+ * timed out, was not loaded, or returned something CloudFront would refuse. The viewer sees a generic 502.
+ */
+export class LocalEdgeFunctionError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LocalEdgeFunction', message, options);
+    this.name = 'LocalEdgeFunctionError';
+  }
+}
+
+/** A viewer request the local edge will not pass on (for example a body over the function URL limit). */
+export class LocalEdgeRequestError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LocalEdgeRequest', message, options);
+    this.name = 'LocalEdgeRequestError';
+  }
+}
+
+/** The origin behind the local edge did not answer (timeout, refused connection). */
+export class LocalEdgeOriginError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LocalEdgeOrigin', message, options);
+    this.name = 'LocalEdgeOriginError';
   }
 }

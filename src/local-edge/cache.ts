@@ -20,9 +20,10 @@ function selects(sel: NameSelection, name: string): boolean {
  * key plus those the origin request policy adds, in the viewer's order, raw bytes.
  * `stripSigned`: the behavior is restricted (trusted key groups), so the signing params never reach the origin.
  */
-export function originQuery(query: string, cache: CachePolicy, orp: OriginRequestPolicy | undefined, stripSigned: boolean): string {
+export function originQuery(query: string, cache: CachePolicy, originRequestPolicy: OriginRequestPolicy | undefined, stripSigned: boolean): string {
   return joinQuery(
-    splitQuery(query).filter((p) => !(stripSigned && isSignedParam(p.name)) && (selects(cache.queryStrings, p.name) || (orp !== undefined && selects(orp.queryStrings, p.name)))),
+    splitQuery(query).filter((param) => !(stripSigned && isSignedParam(param.name))
+      && (selects(cache.queryStrings, param.name) || (originRequestPolicy !== undefined && selects(originRequestPolicy.queryStrings, param.name)))),
   );
 }
 
@@ -38,16 +39,16 @@ export interface CacheKeyInput {
 
 /** The cache key per the cache policy (host, path, selected query strings, headers and cookies). */
 export function cacheKey(input: CacheKeyInput, policy: CachePolicy, stripSigned: boolean): string {
-  const qs = splitQuery(input.query)
-    .filter((p) => !(stripSigned && isSignedParam(p.name)) && selects(policy.queryStrings, p.name))
-    .map((p) => (p.value === undefined ? p.name : `${p.name}=${p.value}`))
+  const queryPart = splitQuery(input.query)
+    .filter((param) => !(stripSigned && isSignedParam(param.name)) && selects(policy.queryStrings, param.name))
+    .map((param) => (param.value === undefined ? param.name : `${param.name}=${param.value}`))
     .sort();
-  const hs = policy.headers.map((h) => `${h}:${input.headers[h] ?? ''}`);
-  const cs = Object.keys(input.cookies)
-    .filter((c) => selects(policy.cookies, c))
+  const headerPart = policy.headers.map((name) => `${name}:${input.headers[name] ?? ''}`);
+  const cookiePart = Object.keys(input.cookies)
+    .filter((name) => selects(policy.cookies, name))
     .sort()
-    .map((c) => `${c}=${input.cookies[c]}`);
-  return JSON.stringify([input.host, input.uri, qs, hs, cs]);
+    .map((name) => `${name}=${input.cookies[name]}`);
+  return JSON.stringify([input.host, input.uri, queryPart, headerPart, cookiePart]);
 }
 
 /**
@@ -56,11 +57,11 @@ export function cacheKey(input: CacheKeyInput, policy: CachePolicy, stripSigned:
  */
 export function ttlFor(policy: CachePolicy, cacheControl: string | undefined, status: number): number {
   if (policy.disabled || (status !== 200 && status !== 206)) return 0;
-  const cc = (cacheControl ?? '').toLowerCase();
-  if (/(?:^|,)\s*(?:no-store|no-cache|private)\b/.test(cc)) return policy.minTtl;
-  const m = /(?:^|,)\s*s-maxage\s*=\s*(\d+)/.exec(cc) ?? /(?:^|,)\s*max-age\s*=\s*(\d+)/.exec(cc);
-  if (m === null) return policy.defaultTtl;
-  return Math.min(policy.maxTtl, Math.max(policy.minTtl, Number(m[1])));
+  const directives = (cacheControl ?? '').toLowerCase();
+  if (/(?:^|,)\s*(?:no-store|no-cache|private)\b/.test(directives)) return policy.minTtl;
+  const maxAge = /(?:^|,)\s*s-maxage\s*=\s*(\d+)/.exec(directives) ?? /(?:^|,)\s*max-age\s*=\s*(\d+)/.exec(directives);
+  if (maxAge === null) return policy.defaultTtl;
+  return Math.min(policy.maxTtl, Math.max(policy.minTtl, Number(maxAge[1])));
 }
 
 /** A stored response, exactly as the origin-facing functions left it. */
@@ -76,13 +77,13 @@ export class ResponseCache {
   constructor(private readonly maxEntries = 2000) {}
 
   get(key: string, now: number): CachedResponse | undefined {
-    const e = this.entries.get(key);
-    if (e === undefined) return undefined;
-    if (e.expiresAt <= now) {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    return e.response;
+    return entry.response;
   }
 
   set(key: string, response: CachedResponse, ttlSeconds: number, now: number): void {

@@ -9,7 +9,7 @@ import { Script, createContext } from 'node:vm';
 import type { Context } from 'node:vm';
 import { cfQueryString } from '../edge/cf-query.js';
 import type { CfFunctionValues } from '../edge/cf-query.js';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../errors.js';
 import type { CloudFrontFunctionModel } from './template.js';
 
 export type { CfFunctionValues };
@@ -65,18 +65,18 @@ export function compileCloudFrontFunction(fn: CloudFrontFunctionModel, timeLimit
     async run(event) {
       (context as { __cfhlsEvent?: string }).__cfhlsEvent = JSON.stringify(event);
       const text = (await (call.runInContext(context, { timeout: timeLimitMs }) as Promise<string>)) ?? 'null';
-      const r = JSON.parse(text) as Record<string, unknown> | null;
-      if (r === null || typeof r !== 'object') throw new Error(`${fn.functionId} returned neither a request nor a response`);
-      if ('statusCode' in r) {
-        const body = r.body;
+      const result = JSON.parse(text) as Record<string, unknown> | null;
+      if (result === null || typeof result !== 'object') throw new LocalEdgeFunctionError(`${fn.functionId} returned neither a request nor a response`);
+      if ('statusCode' in result) {
+        const body = result.body;
         const text = typeof body === 'string' ? body : typeof body === 'object' && body !== null && typeof (body as { data?: unknown }).data === 'string'
           ? ((body as { encoding?: string }).encoding === 'base64' ? Buffer.from((body as { data: string }).data, 'base64').toString('utf8') : (body as { data: string }).data)
           : '';
-        return { kind: 'response', statusCode: Number(r.statusCode), headers: (r.headers ?? {}) as CfFunctionValues, body: text };
+        return { kind: 'response', statusCode: Number(result.statusCode), headers: (result.headers ?? {}) as CfFunctionValues, body: text };
       }
-      if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new Error(`${fn.functionId} returned neither a request nor a response`);
-      const querystring = typeof r.querystring === 'string' ? r.querystring : (r.querystring ?? {}) as CfFunctionValues;
-      return { kind: 'request', request: { method: r.method, uri: r.uri, querystring, headers: (r.headers ?? {}) as CfFunctionValues, cookies: (r.cookies ?? {}) as CfFunctionValues } };
+      if (typeof result.uri !== 'string' || typeof result.method !== 'string') throw new LocalEdgeFunctionError(`${fn.functionId} returned neither a request nor a response`);
+      const querystring = typeof result.querystring === 'string' ? result.querystring : (result.querystring ?? {}) as CfFunctionValues;
+      return { kind: 'request', request: { method: result.method, uri: result.uri, querystring, headers: (result.headers ?? {}) as CfFunctionValues, cookies: (result.cookies ?? {}) as CfFunctionValues } };
     },
   };
 }
@@ -113,20 +113,20 @@ export function toCfFunctionRequest(method: string, uri: string, query: string, 
     } else add(headers, name, value);
   }
   const querystring = values();
-  for (const p of query === '' ? [] : query.split('&')) {
-    if (p === '') continue;
-    const eq = p.indexOf('=');
-    add(querystring, eq === -1 ? p : p.slice(0, eq), eq === -1 ? '' : p.slice(eq + 1));
+  for (const pair of query === '' ? [] : query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    add(querystring, eq === -1 ? pair : pair.slice(0, eq), eq === -1 ? '' : pair.slice(eq + 1));
   }
   return { method, uri, querystring, headers, cookies };
 }
 
 /** All values of one entry, in order. */
-export function valuesOf(v: { value: string; multiValue?: Array<{ value: string }> }): string[] {
-  return v.multiValue !== undefined && v.multiValue.length > 0 ? v.multiValue.map((m) => m.value) : [v.value];
+export function valuesOf(entry: { value: string; multiValue?: Array<{ value: string }> }): string[] {
+  return entry.multiValue !== undefined && entry.multiValue.length > 0 ? entry.multiValue.map((item) => item.value) : [entry.value];
 }
 
 /** The request's query string rebuilt from the function's result (the same code the CloudFront Function uses). */
-export function cfFunctionQuery(r: CfFunctionRequest): string {
-  return cfQueryString(r.querystring);
+export function cfFunctionQuery(request: CfFunctionRequest): string {
+  return cfQueryString(request.querystring);
 }

@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError } from '../errors.js';
 
 const FUNCTIONS = [
   'Ref', 'GetAtt', 'Sub', 'If', 'Join', 'Select', 'Split', 'Equals', 'Not', 'And', 'Or', 'Condition',
@@ -76,12 +76,12 @@ export class IntrinsicResolver {
     this.conditions = asMap(template.Conditions);
     this.mappings = asMap(template.Mappings);
     for (const [name, def] of Object.entries(asMap(template.Parameters))) {
-      const d = asMap(def);
-      const value = overrides[name] ?? d.Default;
+      const definition = asMap(def);
+      const value = overrides[name] ?? definition.Default;
       // A parameter without Default resolves to '' (the local edge needs none of the deploy-only ones).
       if (value === undefined) this.params[name] = '';
       else {
-        this.params[name] = d.Type === 'CommaDelimitedList' && typeof value === 'string' ? value.split(',') : value;
+        this.params[name] = definition.Type === 'CommaDelimitedList' && typeof value === 'string' ? value.split(',') : value;
       }
     }
   }
@@ -91,20 +91,20 @@ export class IntrinsicResolver {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     if (!(name in this.conditions)) throw new LocalEdgeConfigError(`template: condition "${name}" is not defined`);
-    const v = this.resolve(this.conditions[name], `Conditions.${name}`);
-    const b = v === true || v === 'true';
-    this.conditionCache.set(name, b);
-    return b;
+    const value = this.resolve(this.conditions[name], `Conditions.${name}`);
+    const holds = value === true || value === 'true';
+    this.conditionCache.set(name, holds);
+    return holds;
   }
 
   /** Deep-resolves a node; `where` names it in errors. */
   resolve(node: unknown, where: string): unknown {
-    const v = this.resolveInner(node, where);
-    return v === NO_VALUE ? undefined : v;
+    const resolved = this.resolveInner(node, where);
+    return resolved === NO_VALUE ? undefined : resolved;
   }
 
   private resolveInner(node: unknown, where: string): unknown {
-    if (Array.isArray(node)) return node.map((n, i) => this.resolveInner(n, `${where}[${i}]`)).filter((n) => n !== NO_VALUE);
+    if (Array.isArray(node)) return node.map((item, i) => this.resolveInner(item, `${where}[${i}]`)).filter((item) => item !== NO_VALUE);
     if (node === null || typeof node !== 'object') return node;
     const map = node as Record<string, unknown>;
     const keys = Object.keys(map);
@@ -113,12 +113,12 @@ export class IntrinsicResolver {
       const arg = map[key];
       if (key === 'Ref') return this.ref(String(arg), where);
       if (key === 'Condition' && typeof arg === 'string' && where.includes('Conditions')) return this.condition(arg);
-      if (key.startsWith('Fn::')) return this.fn(key.slice(4), arg, where);
+      if (key.startsWith('Fn::')) return this.intrinsic(key.slice(4), arg, where);
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(map)) {
-      const r = this.resolveInner(v, `${where}.${k}`);
-      if (r !== NO_VALUE) out[k] = r;
+    for (const [name, child] of Object.entries(map)) {
+      const resolved = this.resolveInner(child, `${where}.${name}`);
+      if (resolved !== NO_VALUE) out[name] = resolved;
     }
     return out;
   }
@@ -134,8 +134,8 @@ export class IntrinsicResolver {
     throw new LocalEdgeConfigError(`template: ${where}: !Ref ${name} names no parameter or resource`);
   }
 
-  private fn(name: string, arg: unknown, where: string): unknown {
-    const r = (n: unknown): unknown => this.resolveInner(n, where);
+  private intrinsic(name: string, arg: unknown, where: string): unknown {
+    const resolveArg = (node: unknown): unknown => this.resolveInner(node, where);
     switch (name) {
       case 'GetAtt': {
         const parts = Array.isArray(arg) ? arg.map(String) : splitGetAtt(String(arg));
@@ -143,48 +143,48 @@ export class IntrinsicResolver {
         return { $resource: parts[0]!, attribute: parts.slice(1).join('.') };
       }
       case 'If': {
-        const [cond, a, b] = arg as [string, unknown, unknown];
-        return this.condition(cond) ? r(a) : r(b);
+        const [condition, whenTrue, whenFalse] = arg as [string, unknown, unknown];
+        return this.condition(condition) ? resolveArg(whenTrue) : resolveArg(whenFalse);
       }
       case 'Equals': {
-        const [a, b] = (arg as unknown[]).map(r);
-        return JSON.stringify(a) === JSON.stringify(b);
+        const [left, right] = (arg as unknown[]).map(resolveArg);
+        return JSON.stringify(left) === JSON.stringify(right);
       }
-      case 'Not': return !(r((arg as unknown[])[0]) as boolean);
-      case 'And': return (arg as unknown[]).every((c) => r(c) === true);
-      case 'Or': return (arg as unknown[]).some((c) => r(c) === true);
+      case 'Not': return !(resolveArg((arg as unknown[])[0]) as boolean);
+      case 'And': return (arg as unknown[]).every((operand) => resolveArg(operand) === true);
+      case 'Or': return (arg as unknown[]).some((operand) => resolveArg(operand) === true);
       case 'Join': {
         const [sep, list] = arg as [string, unknown];
-        const items = r(list);
-        return (Array.isArray(items) ? items : [items]).map((i) => this.str(i)).join(sep);
+        const items = resolveArg(list);
+        return (Array.isArray(items) ? items : [items]).map((item) => this.asText(item)).join(sep);
       }
       case 'Split': {
-        const [sep, s] = arg as [string, unknown];
-        return this.str(r(s)).split(sep);
+        const [sep, source] = arg as [string, unknown];
+        return this.asText(resolveArg(source)).split(sep);
       }
       case 'Select': {
-        const [i, list] = arg as [unknown, unknown];
-        const items = r(list);
-        return Array.isArray(items) ? items[Number(r(i))] : `\${Select}`;
+        const [index, list] = arg as [unknown, unknown];
+        const items = resolveArg(list);
+        return Array.isArray(items) ? items[Number(resolveArg(index))] : `\${Select}`;
       }
       case 'Sub': {
         const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
         return text.replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
-          if (name in vars) return this.str(r(vars[name]));
+          if (name in vars) return this.asText(resolveArg(vars[name]));
           if (name in PSEUDO) return PSEUDO[name]!;
-          if (name in this.params) return this.str(this.params[name]);
+          if (name in this.params) return this.asText(this.params[name]);
           return `\${${name}}`; // a resource attribute: known after deployment only
         });
       }
       case 'FindInMap': {
-        const [m, k1, k2] = (arg as unknown[]).map(r) as [string, string, string];
-        const v = asMap(asMap(this.mappings[m])[k1])[k2];
-        if (v === undefined) throw new LocalEdgeConfigError(`template: ${where}: !FindInMap [${m}, ${k1}, ${k2}] has no value`);
-        return r(v);
+        const [mapName, topKey, secondKey] = (arg as unknown[]).map(resolveArg) as [string, string, string];
+        const value = asMap(asMap(this.mappings[mapName])[topKey])[secondKey];
+        if (value === undefined) throw new LocalEdgeConfigError(`template: ${where}: !FindInMap [${mapName}, ${topKey}, ${secondKey}] has no value`);
+        return resolveArg(value);
       }
-      case 'Base64': return Buffer.from(this.str(r(arg))).toString('base64');
-      case 'ToJsonString': return JSON.stringify(r(arg));
-      case 'Length': { const v = r(arg); return Array.isArray(v) ? v.length : 0; }
+      case 'Base64': return Buffer.from(this.asText(resolveArg(arg))).toString('base64');
+      case 'ToJsonString': return JSON.stringify(resolveArg(arg));
+      case 'Length': { const list = resolveArg(arg); return Array.isArray(list) ? list.length : 0; }
       case 'ImportValue': case 'GetAZs': case 'Cidr':
         return { $resource: `Fn::${name}`, attribute: JSON.stringify(arg) };
       default:
@@ -192,9 +192,9 @@ export class IntrinsicResolver {
     }
   }
 
-  private str(v: unknown): string {
-    if (isResourceRef(v)) return `\${${v.$resource}${v.attribute ? `.${v.attribute}` : ''}}`;
-    return typeof v === 'string' ? v : JSON.stringify(v);
+  private asText(value: unknown): string {
+    if (isResourceRef(value)) return `\${${value.$resource}${value.attribute ? `.${value.attribute}` : ''}}`;
+    return typeof value === 'string' ? value : JSON.stringify(value);
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../errors.js';
 import type { EdgeEventType } from './template.js';
 
 /** Node's `rawHeaders` (name, value, name, value, ...) -> CloudFront's `{ lower: [{ key, value }] }`. */
@@ -14,7 +14,9 @@ export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {
   const out: CloudFrontHeaders = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const key = raw[i]!;
-    (out[key.toLowerCase()] ??= []).push({ key, value: raw[i + 1]! });
+    const name = key.toLowerCase();
+    out[name] ??= [];
+    out[name].push({ key, value: raw[i + 1]! });
   }
   return out;
 }
@@ -23,7 +25,7 @@ export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {
 export function fromCloudFrontHeaders(headers: CloudFrontHeaders | undefined): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const [name, list] of Object.entries(headers ?? {})) {
-    for (const h of list ?? []) out.push([h.key ?? name, h.value]);
+    for (const header of list ?? []) out.push([header.key ?? name, header.value]);
   }
   return out;
 }
@@ -67,7 +69,7 @@ export async function invoke(fn: LoadedFunction, event: unknown, timeoutMs: numb
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${fn.functionId} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new LocalEdgeFunctionError(`${fn.functionId} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     const run = new Promise<unknown>((resolve, reject) => {

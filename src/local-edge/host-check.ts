@@ -13,9 +13,9 @@ import { isIP } from 'node:net';
  */
 export function edgeHostNames(listenHost: string, port: number): Set<string> {
   const names = new Set<string>();
-  for (const h of [isIP(listenHost) === 6 ? `[${listenHost}]` : listenHost, 'localhost']) {
-    names.add(`${h.toLowerCase()}:${port}`);
-    if (port === 80) names.add(h.toLowerCase());
+  for (const hostName of [isIP(listenHost) === 6 ? `[${listenHost}]` : listenHost, 'localhost']) {
+    names.add(`${hostName.toLowerCase()}:${port}`);
+    if (port === 80) names.add(hostName.toLowerCase());
   }
   return names;
 }

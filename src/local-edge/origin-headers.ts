@@ -17,6 +17,6 @@ export function originHeaders(viewer: CloudFrontHeaders, behavior: BehaviorModel
   const out: CloudFrontHeaders = { host: [{ key: 'Host', value: originDomain }] };
   for (const [name, list] of Object.entries(viewer)) if (forward(name)) out[name] = list;
   out['user-agent'] ??= [{ key: 'User-Agent', value: 'Amazon CloudFront' }];
-  out['via'] = [{ key: 'Via', value: '1.1 local-edge (CloudFront)' }];
+  out.via = [{ key: 'Via', value: '1.1 local-edge (CloudFront)' }];
   return out;
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError, LocalEdgeOriginError } from '../errors.js';
 
 /** Content types a CloudFront origin would send for HLS files (S3 objects uploaded with the right metadata). */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -94,12 +94,12 @@ export async function startFolderOrigin(dir: string): Promise<Origin> {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found\n');
       return;
     }
-    const st = statSync(file);
+    const stats = statSync(file);
     res.writeHead(200, {
       'Content-Type': contentTypeOf(file),
-      'Content-Length': String(st.size),
-      'Last-Modified': st.mtime.toUTCString(),
-      ETag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`,
+      'Content-Length': String(stats.size),
+      'Last-Modified': stats.mtime.toUTCString(),
+      ETag: `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
@@ -133,7 +133,7 @@ function httpGet(port: number, path: string, headers: Record<string, string>): P
   return new Promise((resolvePromise, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const out: Array<[string, string]> = [];
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) out.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
@@ -141,14 +141,14 @@ function httpGet(port: number, path: string, headers: Record<string, string>): P
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('origin timed out')));
+    req.on('timeout', () => req.destroy(new LocalEdgeOriginError('origin timed out')));
     req.on('error', reject);
     req.end();
   });
 }
 
-function cfHeaders(h: Record<string, string>): Record<string, Array<{ key: string; value: string }>> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), [{ key: k, value: v }]]));
+function cfHeaders(headers: Record<string, string>): Record<string, Array<{ key: string; value: string }>> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), [{ key: name, value }]]));
 }
 
 export interface S3OriginOptions {
@@ -225,7 +225,8 @@ function s3Error(status: number, code: string): OriginResponse {
 }
 
 async function uploadFolder(client: S3Client, bucket: string, dir: string): Promise<void> {
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.isFile() ? [join(d, e.name)] : []));
+  const walk = (folder: string): string[] => readdirSync(folder, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? walk(join(folder, entry.name)) : entry.isFile() ? [join(folder, entry.name)] : []));
   for (const file of walk(dir)) {
     const key = relative(dir, file).split(sep).join('/');
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file), ContentType: contentTypeOf(file) }));

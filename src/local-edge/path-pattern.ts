@@ -4,11 +4,12 @@
  * same as with one. Behaviors are tried in order; the default behavior (`*`) comes last.
  */
 import { globMatch } from '../signer/wildcard.js';
+import { LocalEdgeConfigError } from '../errors.js';
 
 /** True when `path` (starting with `/`) matches the CloudFront path pattern (same `*`/`?` glob as policies). */
 export function matchPathPattern(pattern: string, path: string): boolean {
-  const p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : `/${pattern}`;
-  return globMatch(p, path);
+  const rooted = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : `/${pattern}`;
+  return globMatch(rooted, path);
 }
 
 /** The first behavior whose pattern matches, else the default (last) one. */
@@ -17,7 +18,7 @@ export function selectBehavior<B extends { pathPattern: string; isDefault: boole
     if (b.isDefault || matchPathPattern(b.pathPattern, path)) return b;
   }
   const fallback = behaviors[behaviors.length - 1];
-  if (fallback === undefined) throw new Error('no behaviors');
+  if (fallback === undefined) throw new LocalEdgeConfigError('the distribution has no behaviors');
   return fallback;
 }
 
@@ -37,21 +38,21 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
  * normalizeRequestPath('/movies/42/%2e%2e/43//v1/seg0.ts'); // '/movies/43/v1/seg0.ts'
  */
 export function normalizeRequestPath(rawPath: string): string {
-  const decoded = rawPath.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const c = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(c) ? c : escape;
+  const decoded = rawPath.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : encoded;
   });
   const segments = decoded.replace(/\/{2,}/g, '/').split('/');
   const out: string[] = [];
   // segments[0] is '' (the path starts with '/'); a trailing '.' or '..' leaves a directory path ending in '/'.
   for (let i = 1; i < segments.length; i++) {
-    const s = segments[i]!;
+    const segment = segments[i]!;
     const last = i === segments.length - 1;
-    if (s === '.' || s === '..') {
-      if (s === '..') out.pop();
+    if (segment === '.' || segment === '..') {
+      if (segment === '..') out.pop();
       if (last) out.push('');
     } else {
-      out.push(s);
+      out.push(segment);
     }
   }
   return `/${out.join('/')}`;

@@ -3,7 +3,7 @@
  * edge knows by id, and custom ones read from template resources.
  */
 import { asMap } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError } from '../errors.js';
 
 /** Which query strings / cookies a policy names: CloudFront's `*Behavior` plus the list. */
 export interface NameSelection {
@@ -78,105 +78,105 @@ export const MANAGED_RESPONSE_HEADERS_POLICIES: Record<string, ResponseHeadersPo
   '5cc3b908-e619-4b99-88e5-2cf7f45965bd': { name: 'Managed-CORS-With-Preflight', cors: ANY_CORS, add: [], remove: [] },
 };
 
-function num(v: unknown, where: string, fallback?: number): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new LocalEdgeConfigError(`${where} must be a number`);
-  return n;
+function num(value: unknown, where: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const parsed = typeof value === 'string' ? Number(value) : value;
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed)) throw new LocalEdgeConfigError(`${where} must be a number`);
+  return parsed;
 }
 
-function items(v: unknown): string[] {
-  const list = Array.isArray(v) ? v : Array.isArray(asMap(v).Items) ? (asMap(v).Items as unknown[]) : [];
+function items(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : Array.isArray(asMap(value).Items) ? (asMap(value).Items as unknown[]) : [];
   return list.map(String);
 }
 
-function selection(cfg: unknown, field: string, where: string, allowed: readonly string[]): NameSelection {
-  const c = asMap(cfg);
-  const raw = c[field];
+function selection(config: unknown, field: string, where: string, allowed: readonly string[]): NameSelection {
+  const fields = asMap(config);
+  const raw = fields[field];
   if (raw === undefined) return NONE;
   const behavior = String(raw);
   if (!allowed.includes(behavior)) throw new LocalEdgeConfigError(`${where}.${field} "${behavior}" is not modeled by the local edge (expected ${allowed.join(', ')})`);
-  const names = items(c.QueryStrings ?? c.Cookies ?? c.Headers);
+  const names = items(fields.QueryStrings ?? fields.Cookies ?? fields.Headers);
   return { behavior: behavior as NameSelection['behavior'], names };
 }
 
 /** Reads an `AWS::CloudFront::CachePolicy` resource. */
 export function cachePolicyFromResource(id: string, props: Record<string, unknown>): CachePolicy {
   const where = `${id} (AWS::CloudFront::CachePolicy).CachePolicyConfig`;
-  const cfg = asMap(props.CachePolicyConfig);
-  const p = asMap(cfg.ParametersInCacheKeyAndForwardedToOrigin);
-  const minTtl = num(cfg.MinTTL, `${where}.MinTTL`);
-  const defaultTtl = num(cfg.DefaultTTL, `${where}.DefaultTTL`, Math.max(minTtl, 86400));
-  const maxTtl = num(cfg.MaxTTL, `${where}.MaxTTL`, Math.max(defaultTtl, 31536000));
-  const headersCfg = asMap(p.HeadersConfig);
-  const hb = String(headersCfg.HeaderBehavior ?? 'none');
-  if (hb !== 'none' && hb !== 'whitelist') throw new LocalEdgeConfigError(`${where}.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.HeaderBehavior "${hb}" is not modeled`);
+  const config = asMap(props.CachePolicyConfig);
+  const parameters = asMap(config.ParametersInCacheKeyAndForwardedToOrigin);
+  const minTtl = num(config.MinTTL, `${where}.MinTTL`);
+  const defaultTtl = num(config.DefaultTTL, `${where}.DefaultTTL`, Math.max(minTtl, 86400));
+  const maxTtl = num(config.MaxTTL, `${where}.MaxTTL`, Math.max(defaultTtl, 31536000));
+  const headersCfg = asMap(parameters.HeadersConfig);
+  const headerBehavior = String(headersCfg.HeaderBehavior ?? 'none');
+  if (headerBehavior !== 'none' && headerBehavior !== 'whitelist') throw new LocalEdgeConfigError(`${where}.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.HeaderBehavior "${headerBehavior}" is not modeled`);
   return {
-    name: String(cfg.Name ?? id),
+    name: String(config.Name ?? id),
     disabled: maxTtl === 0,
-    acceptEncodingGzip: p.EnableAcceptEncodingGzip === true || p.EnableAcceptEncodingGzip === 'true',
-    acceptEncodingBrotli: p.EnableAcceptEncodingBrotli === true || p.EnableAcceptEncodingBrotli === 'true',
+    acceptEncodingGzip: parameters.EnableAcceptEncodingGzip === true || parameters.EnableAcceptEncodingGzip === 'true',
+    acceptEncodingBrotli: parameters.EnableAcceptEncodingBrotli === true || parameters.EnableAcceptEncodingBrotli === 'true',
     minTtl,
     defaultTtl,
     maxTtl,
-    queryStrings: selection(p.QueryStringsConfig, 'QueryStringBehavior', `${where}.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig`, ['none', 'whitelist', 'allExcept', 'all']),
-    headers: hb === 'whitelist' ? items(headersCfg.Headers).map((h) => h.toLowerCase()) : [],
-    cookies: selection(p.CookiesConfig, 'CookieBehavior', `${where}.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig`, ['none', 'whitelist', 'allExcept', 'all']),
+    queryStrings: selection(parameters.QueryStringsConfig, 'QueryStringBehavior', `${where}.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig`, ['none', 'whitelist', 'allExcept', 'all']),
+    headers: headerBehavior === 'whitelist' ? items(headersCfg.Headers).map((name) => name.toLowerCase()) : [],
+    cookies: selection(parameters.CookiesConfig, 'CookieBehavior', `${where}.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig`, ['none', 'whitelist', 'allExcept', 'all']),
   };
 }
 
 /** Reads an `AWS::CloudFront::OriginRequestPolicy` resource. */
 export function originRequestPolicyFromResource(id: string, props: Record<string, unknown>): OriginRequestPolicy {
   const where = `${id} (AWS::CloudFront::OriginRequestPolicy).OriginRequestPolicyConfig`;
-  const cfg = asMap(props.OriginRequestPolicyConfig);
-  const headersCfg = asMap(cfg.HeadersConfig);
-  const hb = String(headersCfg.HeaderBehavior ?? 'none');
+  const config = asMap(props.OriginRequestPolicyConfig);
+  const headersCfg = asMap(config.HeadersConfig);
+  const headerBehavior = String(headersCfg.HeaderBehavior ?? 'none');
   const allowedHeaders = ['none', 'whitelist', 'allViewer', 'allViewerAndWhitelistCloudFront', 'allExcept'];
-  if (!allowedHeaders.includes(hb)) throw new LocalEdgeConfigError(`${where}.HeadersConfig.HeaderBehavior "${hb}" is not modeled`);
+  if (!allowedHeaders.includes(headerBehavior)) throw new LocalEdgeConfigError(`${where}.HeadersConfig.HeaderBehavior "${headerBehavior}" is not modeled`);
   return {
-    name: String(cfg.Name ?? id),
-    queryStrings: selection(cfg.QueryStringsConfig, 'QueryStringBehavior', `${where}.QueryStringsConfig`, ['none', 'whitelist', 'allExcept', 'all']),
-    headers: { behavior: hb as OriginRequestPolicy['headers']['behavior'], names: items(headersCfg.Headers).map((h) => h.toLowerCase()) },
-    cookies: selection(cfg.CookiesConfig, 'CookieBehavior', `${where}.CookiesConfig`, ['none', 'whitelist', 'allExcept', 'all']),
+    name: String(config.Name ?? id),
+    queryStrings: selection(config.QueryStringsConfig, 'QueryStringBehavior', `${where}.QueryStringsConfig`, ['none', 'whitelist', 'allExcept', 'all']),
+    headers: { behavior: headerBehavior as OriginRequestPolicy['headers']['behavior'], names: items(headersCfg.Headers).map((name) => name.toLowerCase()) },
+    cookies: selection(config.CookiesConfig, 'CookieBehavior', `${where}.CookiesConfig`, ['none', 'whitelist', 'allExcept', 'all']),
   };
 }
 
 /** Reads an `AWS::CloudFront::ResponseHeadersPolicy` resource (CORS, custom, security and remove headers). */
 export function responseHeadersPolicyFromResource(id: string, props: Record<string, unknown>): ResponseHeadersPolicy {
   const where = `${id} (AWS::CloudFront::ResponseHeadersPolicy).ResponseHeadersPolicyConfig`;
-  const cfg = asMap(props.ResponseHeadersPolicyConfig);
-  const c = asMap(cfg.CorsConfig);
-  const cors: CorsConfig | undefined = cfg.CorsConfig === undefined
+  const config = asMap(props.ResponseHeadersPolicyConfig);
+  const corsFields = asMap(config.CorsConfig);
+  const cors: CorsConfig | undefined = config.CorsConfig === undefined
     ? undefined
     : {
-        allowOrigins: items(c.AccessControlAllowOrigins),
-        allowHeaders: items(c.AccessControlAllowHeaders),
-        allowMethods: items(c.AccessControlAllowMethods),
-        exposeHeaders: items(c.AccessControlExposeHeaders),
-        allowCredentials: c.AccessControlAllowCredentials === true || c.AccessControlAllowCredentials === 'true',
-        maxAgeSec: c.AccessControlMaxAgeSec === undefined ? undefined : num(c.AccessControlMaxAgeSec, `${where}.CorsConfig.AccessControlMaxAgeSec`),
-        originOverride: c.OriginOverride === true || c.OriginOverride === 'true',
+        allowOrigins: items(corsFields.AccessControlAllowOrigins),
+        allowHeaders: items(corsFields.AccessControlAllowHeaders),
+        allowMethods: items(corsFields.AccessControlAllowMethods),
+        exposeHeaders: items(corsFields.AccessControlExposeHeaders),
+        allowCredentials: corsFields.AccessControlAllowCredentials === true || corsFields.AccessControlAllowCredentials === 'true',
+        maxAgeSec: corsFields.AccessControlMaxAgeSec === undefined ? undefined : num(corsFields.AccessControlMaxAgeSec, `${where}.CorsConfig.AccessControlMaxAgeSec`),
+        originOverride: corsFields.OriginOverride === true || corsFields.OriginOverride === 'true',
       };
   const add: ResponseHeadersPolicy['add'] = [];
-  for (const raw of (asMap(cfg.CustomHeadersConfig).Items as unknown[] | undefined) ?? []) {
-    const h = asMap(raw);
-    add.push({ name: String(h.Header).toLowerCase(), value: String(h.Value), override: h.Override === true || h.Override === 'true' });
+  for (const raw of (asMap(config.CustomHeadersConfig).Items as unknown[] | undefined) ?? []) {
+    const header = asMap(raw);
+    add.push({ name: String(header.Header).toLowerCase(), value: String(header.Value), override: header.Override === true || header.Override === 'true' });
   }
-  const sec = asMap(cfg.SecurityHeadersConfig);
-  const secHeader = (key: string, name: string, value: (v: Record<string, unknown>) => string): void => {
-    if (sec[key] === undefined) return;
-    const v = asMap(sec[key]);
-    add.push({ name, value: value(v), override: v.Override === true || v.Override === 'true' });
+  const security = asMap(config.SecurityHeadersConfig);
+  const securityHeader = (key: string, name: string, value: (setting: Record<string, unknown>) => string): void => {
+    if (security[key] === undefined) return;
+    const setting = asMap(security[key]);
+    add.push({ name, value: value(setting), override: setting.Override === true || setting.Override === 'true' });
   };
-  secHeader('ContentTypeOptions', 'x-content-type-options', () => 'nosniff');
-  secHeader('FrameOptions', 'x-frame-options', (v) => String(v.FrameOption));
-  secHeader('ReferrerPolicy', 'referrer-policy', (v) => String(v.ReferrerPolicy));
-  secHeader('ContentSecurityPolicy', 'content-security-policy', (v) => String(v.ContentSecurityPolicy));
-  secHeader('StrictTransportSecurity', 'strict-transport-security', (v) =>
-    [`max-age=${String(v.AccessControlMaxAgeSec)}`, v.IncludeSubdomains === true ? 'includeSubDomains' : '', v.Preload === true ? 'preload' : ''].filter(Boolean).join('; '));
-  secHeader('XSSProtection', 'x-xss-protection', (v) => (v.Protection === true ? `1${v.ModeBlock === true ? '; mode=block' : ''}` : '0'));
-  const timing = asMap(cfg.ServerTimingHeadersConfig);
+  securityHeader('ContentTypeOptions', 'x-content-type-options', () => 'nosniff');
+  securityHeader('FrameOptions', 'x-frame-options', (setting) => String(setting.FrameOption));
+  securityHeader('ReferrerPolicy', 'referrer-policy', (setting) => String(setting.ReferrerPolicy));
+  securityHeader('ContentSecurityPolicy', 'content-security-policy', (setting) => String(setting.ContentSecurityPolicy));
+  securityHeader('StrictTransportSecurity', 'strict-transport-security', (setting) =>
+    [`max-age=${String(setting.AccessControlMaxAgeSec)}`, setting.IncludeSubdomains === true ? 'includeSubDomains' : '', setting.Preload === true ? 'preload' : ''].filter(Boolean).join('; '));
+  securityHeader('XSSProtection', 'x-xss-protection', (setting) => (setting.Protection === true ? `1${setting.ModeBlock === true ? '; mode=block' : ''}` : '0'));
+  const timing = asMap(config.ServerTimingHeadersConfig);
   if (timing.Enabled === true || timing.Enabled === 'true') throw new LocalEdgeConfigError(`${where}.ServerTimingHeadersConfig is not modeled by the local edge`);
-  const remove = ((asMap(cfg.RemoveHeadersConfig).Items as unknown[] | undefined) ?? []).map((h) => String(asMap(h).Header).toLowerCase());
-  return { name: String(cfg.Name ?? id), cors, add, remove };
+  const remove = ((asMap(config.RemoveHeadersConfig).Items as unknown[] | undefined) ?? []).map((header) => String(asMap(header).Header).toLowerCase());
+  return { name: String(config.Name ?? id), cors, add, remove };
 }

@@ -18,14 +18,14 @@ export interface S3CorsRule {
 /** The rules of a resolved `AWS::S3::Bucket` CorsConfiguration (none when the bucket has no CORS configuration). */
 export function corsRulesOf(bucketProps: Record<string, unknown>): S3CorsRule[] {
   const rules = asMap(bucketProps.CorsConfiguration).CorsRules;
-  return (Array.isArray(rules) ? rules : []).map((r) => {
-    const m = asMap(r);
-    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return (Array.isArray(rules) ? rules : []).map((rawRule) => {
+    const rule = asMap(rawRule);
+    const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
     return {
-      allowedOrigins: list(m.AllowedOrigins),
-      allowedMethods: list(m.AllowedMethods).map((x) => x.toUpperCase()),
-      allowedHeaders: list(m.AllowedHeaders).map((x) => x.toLowerCase()),
-      ...(m.MaxAge !== undefined ? { maxAge: Number(m.MaxAge) } : {}),
+      allowedOrigins: list(rule.AllowedOrigins),
+      allowedMethods: list(rule.AllowedMethods).map((method) => method.toUpperCase()),
+      allowedHeaders: list(rule.AllowedHeaders).map((header) => header.toLowerCase()),
+      ...(rule.MaxAge !== undefined ? { maxAge: Number(rule.MaxAge) } : {}),
     };
   });
 }

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPublicKey } from '../../signer/index.js';
 import { ensureDevKeys, projectRoot, startLocalEdge } from '../../local-edge/index.js';
-import type { AccessLogEntry, LocalEdgeOptions } from '../../local-edge/index.js';
+import type { AccessLogEntry, LocalEdge, LocalEdgeOptions } from '../../local-edge/index.js';
 import type { CliIo, Command } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls serve [options]
@@ -42,9 +42,131 @@ Examples:
   cloudfront-hls serve --origin s3://media --s3-endpoint http://127.0.0.1:9000
 `;
 
-function logLine(e: AccessLogEntry): string {
-  const creds = e.signed ? `signed(${e.credentials})` : e.unprotected ? 'unsigned(not required)' : 'unsigned';
-  return `${e.time.slice(11, 23)} ${e.method} ${e.path} ${e.status}${e.denied ? ` ${e.denied}` : ''} ${creds} cache=${e.cache} behavior=${e.behavior} ${e.ms}ms\n`;
+function logLine(entry: AccessLogEntry): string {
+  const credentials = entry.signed ? `signed(${entry.credentials})` : entry.unprotected ? 'unsigned(not required)' : 'unsigned';
+  return `${entry.time.slice(11, 23)} ${entry.method} ${entry.path} ${entry.status}${entry.denied ? ` ${entry.denied}` : ''} ${credentials} cache=${entry.cache} behavior=${entry.behavior} ${entry.ms}ms\n`;
+}
+
+/** The command line, validated. */
+interface ServeSettings {
+  port: number;
+  ttl: number;
+  master: string;
+  parameters: Record<string, string>;
+  template: string | undefined;
+  origin: string | undefined;
+  s3Endpoint: string | undefined;
+  /** `--public-key` files paired with `--key-pair-id`s. */
+  publicKeys: Array<{ file: string; keyPairId: string }>;
+  quiet: boolean;
+}
+
+function parseServeArgs(argv: string[]): ServeSettings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      origin: { type: 'string' },
+      's3-endpoint': { type: 'string' },
+      template: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      'public-key': { type: 'string', multiple: true },
+      'key-pair-id': { type: 'string', multiple: true },
+      master: { type: 'string' },
+      ttl: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+  });
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not "${values.port}"`);
+  const ttl = values.ttl === undefined ? 43200 : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
+  if (values['s3-endpoint'] !== undefined && !values.origin?.startsWith('s3://')) throw new UsageError('--s3-endpoint needs --origin s3://BUCKET');
+  const master = values.master ?? '/master.m3u8';
+  if (!master.startsWith('/')) throw new UsageError('--master must be a path starting with /');
+  const parameters: Record<string, string> = {};
+  for (const param of values.param ?? []) {
+    const eq = param.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE, not "${param}"`);
+    parameters[param.slice(0, eq)] = param.slice(eq + 1);
+  }
+  const publicKeyFiles = values['public-key'] ?? [];
+  const keyPairIds = values['key-pair-id'] ?? [];
+  if (publicKeyFiles.length !== keyPairIds.length) throw new UsageError('give one --key-pair-id for each --public-key');
+  return {
+    port, ttl, master, parameters,
+    template: values.template, origin: values.origin, s3Endpoint: values['s3-endpoint'],
+    publicKeys: publicKeyFiles.map((file, i) => ({ file, keyPairId: keyPairIds[i]! })),
+    quiet: values.quiet === true,
+  };
+}
+
+/** The local edge's options; `devKeyNote` says where the dev key pair is when no public key was given. */
+function edgeOptionsFor(settings: ServeSettings, root: string, io: CliIo): { options: LocalEdgeOptions; devKeyNote: string | undefined } {
+  const options: LocalEdgeOptions = { root, port: settings.port, parameters: settings.parameters };
+  if (settings.template !== undefined) options.template = resolve(settings.template);
+  if (settings.origin !== undefined) options.origin = settings.origin.startsWith('s3://') ? settings.origin : resolve(settings.origin);
+  if (settings.s3Endpoint !== undefined) options.s3Endpoint = settings.s3Endpoint;
+  let devKeyNote: string | undefined;
+  if (settings.publicKeys.length > 0) {
+    const keys: Record<string, string> = {};
+    for (const { file, keyPairId } of settings.publicKeys) {
+      const pem = readFileSync(resolve(file), 'utf8');
+      loadPublicKey(pem); // fails early, naming no key material
+      keys[keyPairId] = pem;
+    }
+    options.keys = keys;
+  } else {
+    const dev = ensureDevKeys(join(process.cwd(), '.dev-keys'));
+    options.keys = { [dev.keyPairId]: dev.publicKeyPem };
+    options.signingKey = { keyPairId: dev.keyPairId, privateKeyPem: dev.privateKeyPem };
+    devKeyNote = `dev key pair ${dev.created ? 'generated in' : 'from'} ${relative(process.cwd(), dev.dir) || dev.dir}/ (Key-Pair-Id ${dev.keyPairId}; local use only)`;
+  }
+  if (!settings.quiet) {
+    options.onRequest = (entry) => io.stdout.write(logLine(entry));
+    options.onSignerLog = (record) => io.stdout.write(`  signer: ${JSON.stringify(record)}\n`);
+  }
+  options.devTokenTtlSeconds = settings.ttl;
+  return { options, devKeyNote };
+}
+
+/** What to open or paste: the signed master URL, a URL that must fail, the player, the signer and its dev token. */
+function printStartup(edge: LocalEdge, settings: ServeSettings, canSign: boolean, out: (line: string) => void): void {
+  const { master, ttl } = settings;
+  out(`listening ${edge.url}`);
+  if (canSign) {
+    const signed = edge.sign(master, { expires: Math.floor(Date.now() / 1000) + ttl });
+    out(`signed master URL (valid ${Math.round(ttl / 3600)} h): ${signed}`);
+    out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
+    out(`player: ${edge.playerUrl}#src=${encodeURIComponent(signed)}`);
+  } else {
+    out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
+    out(`player: ${edge.playerUrl} (paste a URL signed with your private key: cloudfront-hls sign)`);
+  }
+  const signer = edge.signer;
+  if (signer !== undefined) {
+    const titleIds = Object.keys(signer.titles ?? {});
+    out(`signer: ${signer.signUrl} (viewer JWTs from the dev issuer ${signer.issuer}, audience ${signer.audience})`);
+    out(`dev viewer token (valid ${Math.round(ttl / 3600)} h, ${signer.entitlementClaim}: ${titleIds.length > 0 ? titleIds.join(', ') : 'none'}): ${signer.token}`);
+    const exampleId = titleIds[0] ?? 'CONTENT_ID';
+    out(`try: curl -H "Authorization: Bearer ${signer.token}" "${signer.signUrl}?${signer.contentParam}=${encodeURIComponent(exampleId)}"`);
+  }
+  out('Ctrl-C stops.');
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 export const serveCommand: Command = {
@@ -52,102 +174,16 @@ export const serveCommand: Command = {
   summary: 'Run the distribution locally (signed URLs, edge functions, cache, CORS) on the sample stream or your own',
   help: HELP,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        origin: { type: 'string' },
-        's3-endpoint': { type: 'string' },
-        template: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        'public-key': { type: 'string', multiple: true },
-        'key-pair-id': { type: 'string', multiple: true },
-        master: { type: 'string' },
-        ttl: { type: 'string' },
-        quiet: { type: 'boolean' },
-      },
-    });
-    const port = values.port === undefined ? 8080 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not "${values.port}"`);
-    const ttl = values.ttl === undefined ? 43200 : Number(values.ttl);
-    if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
-    if (values['s3-endpoint'] !== undefined && !values.origin?.startsWith('s3://')) throw new UsageError('--s3-endpoint needs --origin s3://BUCKET');
-    const master = values.master ?? '/master.m3u8';
-    if (!master.startsWith('/')) throw new UsageError('--master must be a path starting with /');
-    const parameters: Record<string, string> = {};
-    for (const p of values.param ?? []) {
-      const eq = p.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--param must be NAME=VALUE, not "${p}"`);
-      parameters[p.slice(0, eq)] = p.slice(eq + 1);
-    }
-
-    const publicKeys = values['public-key'] ?? [];
-    const ids = values['key-pair-id'] ?? [];
-    if (publicKeys.length !== ids.length) throw new UsageError('give one --key-pair-id for each --public-key');
-
+    const settings = parseServeArgs(argv);
     const root = projectRoot();
-    const options: LocalEdgeOptions = { root, port, parameters };
-    if (values.template !== undefined) options.template = resolve(values.template);
-    if (values.origin !== undefined) options.origin = values.origin.startsWith('s3://') ? values.origin : resolve(values.origin);
-    if (values['s3-endpoint'] !== undefined) options.s3Endpoint = values['s3-endpoint'];
-
-    let devKeyNote: string | undefined;
-    if (publicKeys.length > 0) {
-      const keys: Record<string, string> = {};
-      publicKeys.forEach((file, i) => {
-        const pem = readFileSync(resolve(file), 'utf8');
-        loadPublicKey(pem); // fails early, naming no key material
-        keys[ids[i]!] = pem;
-      });
-      options.keys = keys;
-    } else {
-      const dev = ensureDevKeys(join(process.cwd(), '.dev-keys'));
-      options.keys = { [dev.keyPairId]: dev.publicKeyPem };
-      options.signingKey = { keyPairId: dev.keyPairId, privateKeyPem: dev.privateKeyPem };
-      devKeyNote = `dev key pair ${dev.created ? 'generated in' : 'from'} ${relative(process.cwd(), dev.dir) || dev.dir}/ (Key-Pair-Id ${dev.keyPairId}; local use only)`;
-    }
-    if (!values.quiet) {
-      options.onRequest = (e) => io.stdout.write(logLine(e));
-      options.onSignerLog = (r) => io.stdout.write(`  signer: ${JSON.stringify(r)}\n`);
-    }
-    options.devTokenTtlSeconds = ttl;
-
+    const { options, devKeyNote } = edgeOptionsFor(settings, root, io);
     const edge = await startLocalEdge(options);
-    const out = (s: string): unknown => io.stdout.write(`${s}\n`);
+    const out = (line: string): unknown => io.stdout.write(`${line}\n`);
     out(`cloudfront-hls local edge: ${relative(process.cwd(), options.template ?? join(root, 'template.yaml'))}, origin ${edge.origin}`);
     if (devKeyNote) out(devKeyNote);
     for (const note of edge.notes) out(`note: ${note}`);
-    out(`listening ${edge.url}`);
-    if (options.signingKey !== undefined) {
-      const signed = edge.sign(master, { expires: Math.floor(Date.now() / 1000) + ttl });
-      out(`signed master URL (valid ${Math.round(ttl / 3600)} h): ${signed}`);
-      out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
-      out(`player: ${edge.playerUrl}#src=${encodeURIComponent(signed)}`);
-    } else {
-      out(`unsigned URL (must fail with 403): ${edge.url}${master}`);
-      out(`player: ${edge.playerUrl} (paste a URL signed with your private key: cloudfront-hls sign)`);
-    }
-    const signer = edge.signer;
-    if (signer !== undefined) {
-      const ids = Object.keys(signer.titles ?? {});
-      out(`signer: ${signer.signUrl} (viewer JWTs from the dev issuer ${signer.issuer}, audience ${signer.audience})`);
-      out(`dev viewer token (valid ${Math.round(ttl / 3600)} h, ${signer.entitlementClaim}: ${ids.length > 0 ? ids.join(', ') : 'none'}): ${signer.token}`);
-      const id = ids[0] ?? 'CONTENT_ID';
-      out(`try: curl -H "Authorization: Bearer ${signer.token}" "${signer.signUrl}?${signer.contentParam}=${encodeURIComponent(id)}"`);
-    }
-    out('Ctrl-C stops.');
-
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    printStartup(edge, settings, options.signingKey !== undefined, out);
+    await untilStopped();
     await edge.close();
     out('stopped');
     return 0;

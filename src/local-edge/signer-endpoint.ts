@@ -1,5 +1,5 @@
 /**
- * The signer behind `/api/*`, served for real: the sign-url service core (the code the SignUrlFunction bundle
+ * The signer endpoint behind `/api/*` (the local edge's wiring of the signer service), served for real: the sign-url service core (the code the SignUrlFunction bundle
  * runs) in-process with the configuration template.yaml gives the function, except what only exists in AWS:
  * the private key (the edge's own dev key, injected instead of Secrets Manager / SSM) and the JWT issuer (a dev
  * OIDC issuer whose JWKS the edge serves at /_local/oidc/.well-known/jwks.json, fetched over HTTP by the
@@ -23,7 +23,7 @@ import type { PrivateKeyProvider } from '../service/key-provider.js';
 import { createSignerService } from '../service/service.js';
 import type { ServiceLogRecord } from '../service/service.js';
 import { loadPrivateKey } from '../signer/index.js';
-import { LocalEdgeConfigError } from './errors.js';
+import { LocalEdgeConfigError } from '../errors.js';
 import type { OriginFunctionModel } from './template.js';
 
 /** The only function the local edge can run behind a function URL. */
@@ -39,7 +39,7 @@ export interface DevIssuer {
   jwksUrl: string;
   jwks: { keys: JWK[] };
   /** Signs a token with iss, aud, sub, iat and exp set (system clock, as the authenticator checks it). */
-  mint(claims: Record<string, unknown>, o: { audience: string; expiresInSeconds: number; subject?: string }): Promise<string>;
+  mint(claims: Record<string, unknown>, token: { audience: string; expiresInSeconds: number; subject?: string }): Promise<string>;
 }
 
 /** Creates the dev issuer for an edge at `edgeUrl`; the edge serves {@link DevIssuer.jwks} at `jwksUrl`. */
@@ -52,15 +52,15 @@ export async function createDevIssuer(edgeUrl: string): Promise<DevIssuer> {
     issuer,
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     jwks: { keys: [jwk] },
-    async mint(claims, o) {
+    async mint(claims, token) {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(issuer)
-        .setAudience(o.audience)
-        .setSubject(o.subject ?? 'dev-viewer')
+        .setAudience(token.audience)
+        .setSubject(token.subject ?? 'dev-viewer')
         .setIssuedAt(now)
-        .setExpirationTime(now + o.expiresInSeconds)
+        .setExpirationTime(now + token.expiresInSeconds)
         .sign(pair.privateKey);
     },
   };
@@ -97,13 +97,13 @@ export interface LocalSignerInfo {
   mintToken(options?: MintTokenOptions): Promise<string>;
 }
 
-export interface LocalSigner {
+export interface LocalSignerEndpoint {
   info: LocalSignerInfo;
   /** The Lambda handler: a function URL event (payload 2.0) in, a structured result out. */
   handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
 }
 
-export interface LocalSignerOptions {
+export interface LocalSignerEndpointOptions {
   fn: OriginFunctionModel;
   issuer: DevIssuer;
   /** `http://127.0.0.1:PORT`. */
@@ -125,7 +125,7 @@ export function discoverTitles(dir: string, masterPlaylist: string): Record<stri
     const name = basename(dir).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
     titles[isValidContentId(name) ? name : 'title'] = '/';
   }
-  let budget = 500;
+  let foldersLeft = 500;
   const walk = (rel: string, depth: number): void => {
     if (depth > 4) return;
     let entries: import('node:fs').Dirent[];
@@ -134,9 +134,9 @@ export function discoverTitles(dir: string, masterPlaylist: string): Record<stri
     } catch {
       return;
     }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules' || budget-- <= 0) continue;
-      const id = rel === '' ? e.name : `${rel}/${e.name}`;
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules' || foldersLeft-- <= 0) continue;
+      const id = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (!isValidContentId(id)) continue;
       if (existsSync(join(dir, id, masterPlaylist)) && !(id in titles)) titles[id] = `/${id}/`;
       walk(id, depth + 1);
@@ -151,59 +151,32 @@ export function masterPlaylistOf(fn: OriginFunctionModel): string {
   return fn.environment.CFHLS_MASTER_PLAYLIST?.trim() || 'master.m3u8';
 }
 
-/** Creates the signer for one function URL origin. Configuration problems are startup errors. */
-export async function createLocalSigner(options: LocalSignerOptions): Promise<LocalSigner> {
-  const { fn, edgeUrl } = options;
-  if (fn.entryPoint !== SIGNER_ENTRY_POINT) {
-    throw new LocalEdgeConfigError(`${fn.functionId} (${fn.entryPoint}) is behind a function URL origin, but the local edge can run only the signer (${SIGNER_ENTRY_POINT}) there`);
-  }
-  const { issuer, jwksUrl } = options.issuer;
-  // The template's environment, minus what only exists in AWS; loadConfig validates it as at a cold start.
-  const env: Record<string, string | undefined> = {
-    ...fn.environment,
-    CFHLS_KEY_PAIR_ID: options.signingKey?.keyPairId ?? 'KLOCALEDGENOKEY',
-    // Placeholders that satisfy validation: the key itself is injected below and never fetched.
-    CFHLS_PRIVATE_KEY_SOURCE: 'ssm',
-    CFHLS_PRIVATE_KEY_ID: '/local-edge/dev-key',
-    CFHLS_JWT_ISSUER: issuer,
-    CFHLS_JWT_AUDIENCE: DEV_AUDIENCE,
-    CFHLS_JWKS_URL: jwksUrl,
-    // The media host comes from x-cfhls-viewer-host, which SignerViewerFunction sets to the distribution's
-    // domain: here the edge's own 127.0.0.1:PORT.
-    CFHLS_DISTRIBUTION_DOMAIN: undefined,
-  };
-  let base: SignerConfig;
+/** Creates the signer endpoint for one function URL origin. Configuration problems are startup errors. */
+export async function createLocalSignerEndpoint(options: LocalSignerEndpointOptions): Promise<LocalSignerEndpoint> {
+  const config = signerConfigFor(options);
+  let service: ReturnType<typeof createSignerService>;
   try {
-    base = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`${fn.functionId}.Properties.Environment: ${err.message}`, { cause: err });
-    throw err;
-  }
-  const config: SignerConfig = { ...base, loopbackHttp: true, ...(options.titles !== undefined && { titles: options.titles }) };
-
-  let key: KeyObject | undefined;
-  const keys: PrivateKeyProvider = {
-    async getKey() {
-      if (options.signingKey === undefined) throw new KeySourceError('the local edge has no private key (started with public keys only)');
-      key ??= loadPrivateKey(options.signingKey.privateKeyPem);
-      return key;
-    },
-  };
-  let handle: ReturnType<typeof createSignerService>;
-  try {
-    handle = createSignerService({ config, keys, authenticate: createJwtAuthenticator(config.jwt), log: options.log ?? (() => undefined) });
+    service = createSignerService({
+      config,
+      keys: devKeyProvider(options.signingKey),
+      authenticate: createJwtAuthenticator(config.jwt),
+      log: options.log ?? (() => undefined),
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new LocalEdgeConfigError(`the origin's titles: ${err.message}`, { cause: err });
     throw err;
   }
 
   const titleIds = Object.keys(options.titles ?? {});
-  const mintToken = (o: MintTokenOptions = {}): Promise<string> =>
-    options.issuer.mint({ [config.entitlementClaim]: o.entitlements ?? titleIds }, { audience: DEV_AUDIENCE, expiresInSeconds: options.tokenTtlSeconds, ...o });
+  const mintToken = (mintOptions: MintTokenOptions = {}): Promise<string> =>
+    options.issuer.mint(
+      { [config.entitlementClaim]: mintOptions.entitlements ?? titleIds },
+      { audience: DEV_AUDIENCE, expiresInSeconds: options.tokenTtlSeconds, ...mintOptions },
+    );
 
   return {
     info: {
-      signUrl: `${edgeUrl}${config.routePath}`,
+      signUrl: `${options.edgeUrl}${config.routePath}`,
       contentParam: config.contentParam,
       issuer: options.issuer.issuer,
       jwksUrl: options.issuer.jwksUrl,
@@ -214,7 +187,49 @@ export async function createLocalSigner(options: LocalSignerOptions): Promise<Lo
       mintToken,
     },
     async handler(event) {
-      return toFunctionResult(await handle(toServiceRequest(event)));
+      return toFunctionResult(await service(toServiceRequest(event)));
+    },
+  };
+}
+
+/** The function's configuration from the template's environment, minus what only exists in AWS. */
+function signerConfigFor(options: LocalSignerEndpointOptions): SignerConfig {
+  const { fn } = options;
+  if (fn.entryPoint !== SIGNER_ENTRY_POINT) {
+    throw new LocalEdgeConfigError(`${fn.functionId} (${fn.entryPoint}) is behind a function URL origin, but the local edge can run only the signer (${SIGNER_ENTRY_POINT}) there`);
+  }
+  // loadConfig validates the environment as at a cold start.
+  const env: Record<string, string | undefined> = {
+    ...fn.environment,
+    CFHLS_KEY_PAIR_ID: options.signingKey?.keyPairId ?? 'KLOCALEDGENOKEY',
+    // Placeholders that satisfy validation: the key itself is injected (devKeyProvider) and never fetched.
+    CFHLS_PRIVATE_KEY_SOURCE: 'ssm',
+    CFHLS_PRIVATE_KEY_ID: '/local-edge/dev-key',
+    CFHLS_JWT_ISSUER: options.issuer.issuer,
+    CFHLS_JWT_AUDIENCE: DEV_AUDIENCE,
+    CFHLS_JWKS_URL: options.issuer.jwksUrl,
+    // The media host comes from x-cfhls-viewer-host, which SignerViewerFunction sets to the distribution's
+    // domain: here the edge's own 127.0.0.1:PORT.
+    CFHLS_DISTRIBUTION_DOMAIN: undefined,
+  };
+  let fromEnvironment: SignerConfig;
+  try {
+    fromEnvironment = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`${fn.functionId}.Properties.Environment: ${err.message}`, { cause: err });
+    throw err;
+  }
+  return { ...fromEnvironment, loopbackHttp: true, ...(options.titles !== undefined && { titles: options.titles }) };
+}
+
+/** The edge's own signing key in place of Secrets Manager / SSM; without one, every signing call fails (500). */
+function devKeyProvider(signingKey: LocalSignerEndpointOptions['signingKey']): PrivateKeyProvider {
+  let key: KeyObject | undefined;
+  return {
+    async getKey() {
+      if (signingKey === undefined) throw new KeySourceError('the local edge has no private key (started with public keys only)');
+      key ??= loadPrivateKey(signingKey.privateKeyPem);
+      return key;
     },
   };
 }
