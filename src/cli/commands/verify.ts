@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { readCredentials, withoutSignedParams } from '../../cloudfront/index.js';
 import { signUrl } from '../../signer/index.js';
 import type { CliIo, Command } from '../command.js';
+import { printReport, progress, progressDone, Tally } from './verify-report.js';
+import type { Fetched } from './verify-report.js';
 import { uriPlaces } from '../../hls/index.js';
 import type { UriKind } from '../../hls/index.js';
 
@@ -95,12 +97,6 @@ export function tamperSignature(url: string): string {
   });
 }
 
-interface Fetched {
-  status: number;
-  body?: Buffer;
-  errorCode?: string;
-}
-
 async function get(url: string, timeoutMs: number, range?: string, keepBody = false): Promise<Fetched> {
   try {
     const res = await fetch(url, { headers: range ? { Range: range } : {}, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
@@ -116,46 +112,6 @@ async function get(url: string, timeoutMs: number, range?: string, keepBody = fa
           : err instanceof Error ? err.message : 'fetch failed';
     return { status: 0, errorCode: reason };
   }
-}
-
-interface Row {
-  label: string;
-  count: number;
-  statuses: Map<string, number>;
-  signed: number;
-  ok: boolean;
-  note?: string;
-}
-
-/** The result table, one row per label in the order first seen. */
-class Tally {
-  readonly rows = new Map<string, Row>();
-
-  row(label: string): Row {
-    let r = this.rows.get(label);
-    if (r === undefined) {
-      r = { label, count: 0, statuses: new Map(), signed: 0, ok: true };
-      this.rows.set(label, r);
-    }
-    return r;
-  }
-
-  record(label: string, f: Fetched, signed: boolean, ok: boolean): void {
-    const r = this.row(label);
-    r.count++;
-    const s = f.status === 0 ? `error ${f.errorCode ?? ''}`.trim() : f.errorCode ? `${f.status} ${f.errorCode}` : String(f.status);
-    r.statuses.set(s, (r.statuses.get(s) ?? 0) + 1);
-    if (signed) r.signed++;
-    if (!ok) r.ok = false;
-  }
-}
-
-function progress(io: CliIo, done: number, total: number): void {
-  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
-  if (!tty) return;
-  const width = 30;
-  const filled = total === 0 ? 0 : Math.round((done / total) * width);
-  io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} requests`);
 }
 
 /** The command line, checked. */
@@ -286,8 +242,7 @@ async function walkTree(args: VerifyArgs, io: CliIo, tally: Tally): Promise<Walk
     const batch = walk.queue.splice(0, 6);
     await Promise.all(batch.map((item) => visit(walk, item)));
   }
-  if ((io.stderr as { isTTY?: boolean }).isTTY === true) io.stderr.write('\n');
-  else io.stderr.write(`fetched ${walk.requests} URLs\n`);
+  progressDone(io, walk.requests);
   return walk;
 }
 
@@ -328,28 +283,6 @@ async function checkOriginDirect(args: VerifyArgs, tally: Tally): Promise<void> 
   const path = new URL(args.master).pathname;
   const f = await get(`${args.originUrl.replace(/\/$/, '')}${path}`, args.timeout);
   tally.record('origin direct access', f, false, f.status === 401 || f.status === 403);
-}
-
-/** Prints the table and the result line; true when every row is ok. Rows with a note other than "skipped" fail. */
-function printReport(io: CliIo, tally: Tally, truncated: boolean): boolean {
-  const table: string[][] = [['kind', 'count', 'status', 'signed', 'result']];
-  for (const r of tally.rows.values()) {
-    const statuses = [...r.statuses].map(([s, n]) => (r.statuses.size === 1 ? s : `${s} x${n}`)).join(', ');
-    const refusal = r.label.startsWith('unsigned') || r.label.startsWith('origin');
-    table.push([
-      r.label,
-      String(r.count),
-      r.count === 0 ? '-' : statuses,
-      refusal ? '-' : r.count === 0 ? '-' : `${r.signed}/${r.count}`,
-      r.note === undefined ? (r.ok ? 'ok' : 'FAIL') : r.note.startsWith('skipped') ? r.note : `FAIL: ${r.note}`,
-    ]);
-    if (r.note !== undefined && !r.note.startsWith('skipped')) r.ok = false;
-  }
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((t) => t[i]!.length)));
-  for (const t of table) io.stdout.write(`${t.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`);
-  const allOk = [...tally.rows.values()].every((r) => r.ok) && !truncated;
-  io.stdout.write(allOk ? 'result: OK: every URI a player needs is served signed; unsigned and tampered requests are refused\n' : 'result: FAILED (see the rows marked FAIL)\n');
-  return allOk;
 }
 
 export const verifyCommand: Command = {
