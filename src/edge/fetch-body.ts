@@ -6,7 +6,7 @@
  * No AWS SDK here: the S3 client made the bundle ~600 KB and its import cost ~2.7x the CPU of the viewer-request
  * bundle at every cold start; one GetObject needs only a signed GET (docs/edge-functions.md, "Origin reads").
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';
 import type { CloudFrontCustomOrigin, CloudFrontS3Origin } from 'aws-lambda';
 import { headerValue } from '../cloudfront/index.js';
@@ -68,20 +68,86 @@ const ERROR_BODY_BYTES = 4096;
 const transport = (protocol: 'http' | 'https'): typeof import('node:https').request =>
   protocol === 'https' ? process.getBuiltinModule('node:https').request : process.getBuiltinModule('node:http').request;
 
+/** One request in flight: the first outcome wins, and settling stops its timers. */
+class Call {
+  req: ClientRequest | undefined;
+  private settled = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly onResolve: (res: RawResponse) => void,
+    private readonly onReject: (err: OriginFetchError) => void,
+  ) {}
+
+  /** Runs `then` after `ms` unless the call has settled by then. */
+  after(ms: number, then: () => void): NodeJS.Timeout {
+    const timer = setTimeout(then, ms);
+    this.timers.push(timer);
+    return timer;
+  }
+
+  /** Resolves; `dropConnection` when the rest of the body is not wanted (else the socket may be reused). */
+  succeed(res: RawResponse, dropConnection = false): void {
+    if (!this.settle()) return;
+    this.onResolve(res);
+    if (dropConnection) this.req?.destroy();
+  }
+
+  fail(err: OriginFetchError): void {
+    if (!this.settle()) return;
+    this.req?.destroy();
+    this.onReject(err);
+  }
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    return true;
+  }
+}
+
+/** Reads a response body within its bound: `maxBytes` on a 2xx, the first 4 KB of an error when asked, else none. */
+function readResponse(o: GetOptions, call: Call, res: IncomingMessage): void {
+  const status = res.statusCode ?? 0;
+  const ok = status >= 200 && status < 300;
+  if (!ok && !o.errorBody) {
+    res.resume();
+    call.succeed({ status, headers: res.headers, body: Buffer.alloc(0) }, true);
+    return;
+  }
+  const limit = ok ? o.maxBytes : ERROR_BODY_BYTES;
+  const length = Number(res.headers['content-length']);
+  if (ok && Number.isFinite(length) && length > o.maxBytes) {
+    call.fail(new OriginFetchError('PlaylistTooLarge', `${o.who}: Content-Length ${length} is over ${o.maxBytes} bytes`));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+    else if (ok) call.fail(new OriginFetchError('PlaylistTooLarge', `${o.who} body over ${o.maxBytes} bytes`));
+  });
+  res.on('error', (err) => call.fail(new OriginFetchError('OriginUnavailable', `${o.who} response aborted`, { cause: err })));
+  res.on('aborted', () => call.fail(new OriginFetchError('OriginUnavailable', `${o.who} response aborted`)));
+  res.on('end', () => call.succeed({ status, headers: res.headers, body: Buffer.concat(chunks) }));
+}
+
+/** Fails the call when a new connection takes over `budget` ms to connect. */
+function boundConnect(req: ClientRequest, call: Call, who: string, budget: number): void {
+  req.on('socket', (socket) => {
+    if (!socket.connecting) return; // a kept-alive connection
+    const connectTimer = call.after(budget, () => call.fail(new OriginFetchError('OriginUnavailable', `${who} connect took over ${budget} ms`)));
+    socket.once('connect', () => clearTimeout(connectTimer));
+  });
+}
+
 /** One bounded HTTP(S) GET. Rejects with {@link OriginFetchError}; any status resolves. */
 function get(o: GetOptions): Promise<RawResponse> {
   const send = transport(o.protocol);
   return new Promise<RawResponse>((resolve, reject) => {
-    let settled = false;
-    let connectTimer: NodeJS.Timeout | undefined;
-    const fail = (err: OriginFetchError): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(connectTimer);
-      req.destroy();
-      reject(err);
-    };
+    const call = new Call(resolve, reject);
     const req = send(
       {
         host: o.host,
@@ -91,55 +157,14 @@ function get(o: GetOptions): Promise<RawResponse> {
         headers: o.headers,
         servername: o.host,
       },
-      (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        const ok = status >= 200 && status < 300;
-        if (!ok && !o.errorBody) {
-          res.resume();
-          settled = true;
-          clearTimeout(timer);
-          resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
-          req.destroy();
-          return;
-        }
-        const limit = ok ? o.maxBytes : ERROR_BODY_BYTES;
-        const length = Number(res.headers['content-length']);
-        if (ok && Number.isFinite(length) && length > o.maxBytes) {
-          fail(new OriginFetchError('PlaylistTooLarge', `${o.who}: Content-Length ${length} is over ${o.maxBytes} bytes`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= limit) chunks.push(chunk);
-          else if (ok) fail(new OriginFetchError('PlaylistTooLarge', `${o.who} body over ${o.maxBytes} bytes`));
-        });
-        res.on('error', (err) => fail(new OriginFetchError('OriginUnavailable', `${o.who} response aborted`, { cause: err })));
-        res.on('aborted', () => fail(new OriginFetchError('OriginUnavailable', `${o.who} response aborted`)));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
-        });
-      },
+      (res: IncomingMessage) => readResponse(o, call, res),
     );
-    const timer = setTimeout(
-      () => fail(new OriginFetchError('OriginUnavailable', `${o.who} did not answer within ${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
-    if (o.connectTimeoutMs !== undefined) {
-      const budget = o.connectTimeoutMs;
-      req.on('socket', (socket) => {
-        if (!socket.connecting) return; // a kept-alive connection
-        connectTimer = setTimeout(() => fail(new OriginFetchError('OriginUnavailable', `${o.who} connect took over ${budget} ms`)), budget);
-        socket.once('connect', () => clearTimeout(connectTimer));
-      });
-    }
+    call.req = req;
+    call.after(o.timeoutMs, () => call.fail(new OriginFetchError('OriginUnavailable', `${o.who} did not answer within ${o.timeoutMs} ms`)));
+    if (o.connectTimeoutMs !== undefined) boundConnect(req, call, o.who, o.connectTimeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code && NETWORK_CODES.has(err.code) ? 'OriginUnavailable' : 'OriginError';
-      fail(new OriginFetchError(code, `${o.who} request failed: ${err.code ?? err.name}`, { cause: err }));
+      call.fail(new OriginFetchError(code, `${o.who} request failed: ${err.code ?? err.name}`, { cause: err }));
     });
     req.end();
   });

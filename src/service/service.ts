@@ -4,6 +4,7 @@
  * `redirect=1`. Error bodies are fixed JSON that leak nothing (no token, key, policy or stack).
  */
 import { isIP } from 'node:net';
+import type { JWTPayload } from 'jose';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
 import { assertNoNestedTitles } from './catalog.js';
@@ -121,6 +122,108 @@ function corsHeaders(config: SignerConfig, origin: string | undefined): Record<s
   return { 'access-control-allow-origin': origin, vary: 'Origin' };
 }
 
+/** What to answer and how to log it: the response, its outcome and safe log fields. */
+interface Answer {
+  res: ServiceResponse;
+  outcome: string;
+  extra?: Omit<ServiceLogRecord, 'status' | 'outcome'>;
+}
+
+function answer(res: ServiceResponse, outcome: string, extra: Answer['extra'] = {}): Answer {
+  return { res, outcome, extra };
+}
+
+/** 404 off the route, 204 to a CORS preflight, 405 to other methods than GET and HEAD; else `undefined`. */
+function routeAnswer(config: SignerConfig, req: ServiceRequest, cors: Record<string, string>): Answer | undefined {
+  const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+  if (path !== config.routePath) return answer(json(404, { error: 'not_found' }), 'not-found');
+  const method = req.method.toUpperCase();
+  if (method === 'OPTIONS') {
+    const preflight: Record<string, string> = cors['access-control-allow-origin'] !== undefined
+      ? { 'access-control-allow-methods': 'GET, OPTIONS', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' }
+      : {};
+    return answer({ status: 204, headers: preflight, body: '' }, 'preflight');
+  }
+  if (method !== 'GET' && method !== 'HEAD') return answer(json(405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD, OPTIONS' }), 'method');
+  return undefined;
+}
+
+function authFailure(reason: 'missing' | 'invalid' | 'unavailable'): Answer {
+  if (reason === 'unavailable') return answer(json(503, { error: 'unavailable' }, { 'retry-after': '5' }), 'jwks-unavailable');
+  const challenge = reason === 'missing' ? REALM : `${REALM}, error="invalid_token"`;
+  return answer(json(401, { error: 'unauthorized' }, { 'www-authenticate': challenge }), `auth-${reason}`);
+}
+
+/** The requested title's folder, if its content id is valid, the viewer is entitled to it and it is known. */
+function titleFor(config: SignerConfig, req: ServiceRequest, claims: JWTPayload): { contentId: string; folder: string } | Answer {
+  const invalid = { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` };
+  const contentId = req.query[config.contentParam];
+  if (contentId === undefined || !isValidContentId(contentId)) return answer(json(400, invalid), 'bad-content-id');
+  if (!isEntitled(entitlementsFrom(claims, config.entitlementClaim), contentId)) {
+    return answer(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
+  }
+  // Checked after entitlement, so a viewer cannot probe the catalog for titles they may not watch.
+  const folder = config.titles === undefined ? `${config.contentPrefix}${contentId}/` : Object.hasOwn(config.titles, contentId) ? config.titles[contentId] : undefined;
+  if (folder === undefined) return answer(json(400, invalid), 'unknown-content-id', { contentId });
+  return { contentId, folder };
+}
+
+/** The media host of the signed URL and, with `bindClientIp`, the caller's IpAddress condition. */
+function signingTarget(config: SignerConfig, req: ServiceRequest, contentId: string): { host: string; ipAddress?: string } | Answer {
+  const host = mediaHostOf(config, req);
+  if (host === undefined) {
+    // A deployment problem, not the viewer's: no CFHLS_DISTRIBUTION_DOMAIN and no usable x-cfhls-viewer-host.
+    return answer(json(500, { error: 'internal_error' }), 'no-media-host', { contentId, error: `CFHLS_DISTRIBUTION_DOMAIN is unset and ${VIEWER_HOST_HEADER} is missing or not a host name` });
+  }
+  if (!config.bindClientIp) return { host };
+  const ip = clientIpOf(req);
+  if (ip === undefined) return answer(json(500, { error: 'internal_error' }), 'no-client-ip', { contentId });
+  return { host, ipAddress: bindCidr(ip) };
+}
+
+/** Signs the title's master playlist with a custom policy for its whole folder. */
+async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, host: string, titleFolder: string, ipAddress: string | undefined): Promise<{ url: string; expiresAt: number }> {
+  const key = await keys.getKey();
+  const folder = `${config.loopbackHttp === true ? 'http' : 'https'}://${host}${titleFolder}`;
+  const url = `${folder}${config.masterPlaylist}`;
+  const nowS = Math.floor(Date.now() / 1000);
+  const d = signDetailed({
+    url,
+    resource: `${folder}*`,
+    keyPairId: config.keyPairId,
+    privateKey: key,
+    expires: nowS + config.ttlSeconds,
+    hashAlgorithm: config.hashAlgorithm,
+    ...(ipAddress !== undefined && { ipAddress }),
+  });
+  return { url: `${url}?${d.params.map(([n, v]) => `${n}=${v}`).join('&')}`, expiresAt: d.expiresAt };
+}
+
+/** Authenticates, authorizes and signs: the signed URL as JSON, or a 302 to it with `redirect=1`. */
+async function signAnswer(deps: SignerServiceDeps, req: ServiceRequest): Promise<Answer> {
+  const { config, keys, authenticate } = deps;
+  const auth = await authenticate(authorizationOf(req));
+  if (!auth.ok) return authFailure(auth.reason);
+  const title = titleFor(config, req, auth.claims);
+  if ('res' in title) return title;
+  const { contentId } = title;
+  const target = signingTarget(config, req, contentId);
+  if ('res' in target) return target;
+
+  let signed: { url: string; expiresAt: number };
+  try {
+    signed = await signMaster(config, keys, target.host, title.folder, target.ipAddress);
+  } catch (err) {
+    // The message names the key source or the failed check, never key material.
+    return answer(json(500, { error: 'internal_error' }), 'sign-failed', { contentId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
+  }
+  const redirect = req.query.redirect;
+  if (redirect === '1' || redirect === 'true') {
+    return answer({ status: 302, headers: { location: signed.url, 'cache-control': 'no-store' }, body: '' }, 'redirect', { contentId });
+  }
+  return answer(json(200, signed), 'signed', { contentId });
+}
+
 /**
  * Creates the request handler.
  *
@@ -129,84 +232,14 @@ function corsHeaders(config: SignerConfig, origin: string | undefined): Record<s
  * const res = await handle({ method: 'GET', path: '/api/sign', query: { content: 'movies/42' }, headers });
  */
 export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
-  const { config, keys, authenticate } = deps;
+  const { config } = deps;
   if (config.titles !== undefined) assertNoNestedTitles(config.titles);
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
 
   return async (req) => {
     const cors = corsHeaders(config, req.headers.origin);
-    const done = (res: ServiceResponse, outcome: string, extra: Omit<ServiceLogRecord, 'status' | 'outcome'> = {}): ServiceResponse => {
-      log({ status: res.status, outcome, ...extra });
-      return { ...res, headers: { ...res.headers, ...cors } };
-    };
-    const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
-    if (path !== config.routePath) return done(json(404, { error: 'not_found' }), 'not-found');
-    const method = req.method.toUpperCase();
-    if (method === 'OPTIONS') {
-      const preflight: Record<string, string> = cors['access-control-allow-origin'] !== undefined
-        ? { 'access-control-allow-methods': 'GET, OPTIONS', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' }
-        : {};
-      return done({ status: 204, headers: preflight, body: '' }, 'preflight');
-    }
-    if (method !== 'GET' && method !== 'HEAD') return done(json(405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD, OPTIONS' }), 'method');
-
-    const auth = await authenticate(authorizationOf(req));
-    if (!auth.ok) {
-      if (auth.reason === 'unavailable') return done(json(503, { error: 'unavailable' }, { 'retry-after': '5' }), 'jwks-unavailable');
-      const challenge = auth.reason === 'missing' ? REALM : `${REALM}, error="invalid_token"`;
-      return done(json(401, { error: 'unauthorized' }, { 'www-authenticate': challenge }), `auth-${auth.reason}`);
-    }
-
-    const contentId = req.query[config.contentParam];
-    if (contentId === undefined || !isValidContentId(contentId)) {
-      return done(json(400, { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` }), 'bad-content-id');
-    }
-    if (!isEntitled(entitlementsFrom(auth.claims, config.entitlementClaim), contentId)) {
-      return done(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
-    }
-    // Checked after entitlement, so a viewer cannot probe the catalog for titles they may not watch.
-    const titleFolder = config.titles === undefined ? `${config.contentPrefix}${contentId}/` : Object.hasOwn(config.titles, contentId) ? config.titles[contentId] : undefined;
-    if (titleFolder === undefined) {
-      return done(json(400, { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` }), 'unknown-content-id', { contentId });
-    }
-
-    const host = mediaHostOf(config, req);
-    if (host === undefined) {
-      // A deployment problem, not the viewer's: no CFHLS_DISTRIBUTION_DOMAIN and no usable x-cfhls-viewer-host.
-      return done(json(500, { error: 'internal_error' }), 'no-media-host', { contentId, error: `CFHLS_DISTRIBUTION_DOMAIN is unset and ${VIEWER_HOST_HEADER} is missing or not a host name` });
-    }
-
-    let ipAddress: string | undefined;
-    if (config.bindClientIp) {
-      const ip = clientIpOf(req);
-      if (ip === undefined) return done(json(500, { error: 'internal_error' }), 'no-client-ip', { contentId });
-      ipAddress = bindCidr(ip);
-    }
-
-    let signed: { url: string; expiresAt: number };
-    try {
-      const key = await keys.getKey();
-      const folder = `${config.loopbackHttp === true ? 'http' : 'https'}://${host}${titleFolder}`;
-      const url = `${folder}${config.masterPlaylist}`;
-      const nowS = Math.floor(Date.now() / 1000);
-      const d = signDetailed({
-        url,
-        resource: `${folder}*`,
-        keyPairId: config.keyPairId,
-        privateKey: key,
-        expires: nowS + config.ttlSeconds,
-        hashAlgorithm: config.hashAlgorithm,
-        ...(ipAddress !== undefined && { ipAddress }),
-      });
-      signed = { url: `${url}?${d.params.map(([n, v]) => `${n}=${v}`).join('&')}`, expiresAt: d.expiresAt };
-    } catch (err) {
-      // The message names the key source or the failed check, never key material.
-      return done(json(500, { error: 'internal_error' }), 'sign-failed', { contentId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
-    }
-    const redirect = req.query.redirect;
-    if (redirect === '1' || redirect === 'true') {
-      return done({ status: 302, headers: { location: signed.url, 'cache-control': 'no-store' }, body: '' }, 'redirect', { contentId });
-    }
-    return done(json(200, signed), 'signed', { contentId });
+    const { res, outcome, extra } = routeAnswer(config, req, cors) ?? (await signAnswer(deps, req));
+    log({ status: res.status, outcome, ...extra });
+    return { ...res, headers: { ...res.headers, ...cors } };
   };
 }

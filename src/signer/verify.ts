@@ -70,6 +70,82 @@ function cookieCredentials(cookies: Record<string, string>): Credentials {
   return found;
 }
 
+/** The URL's query and the URL a policy's Resource is compared with (CloudFront removes its own params). */
+function resourceOf(url: string): { query: string; resourceUrl: string } {
+  const hashAt = url.indexOf('#');
+  const noFragment = hashAt === -1 ? url : url.slice(0, hashAt);
+  const q = noFragment.indexOf('?');
+  const path = q === -1 ? noFragment : noFragment.slice(0, q);
+  const query = q === -1 ? '' : noFragment.slice(q + 1);
+  const kept = withoutSignedParams(query);
+  return { query, resourceUrl: kept === '' ? path : `${path}?${kept}` };
+}
+
+/** The URL's credentials when it carries any signed param, else the signed cookies'. */
+function credentialsOf(query: string, cookies: Record<string, string> | undefined): Credentials {
+  const urlHasCredentials = splitQuery(query).some((p) => isSignedParam(p.name));
+  return urlHasCredentials ? readCredentials(query) : cookies ? cookieCredentials(cookies) : {};
+}
+
+/** The digest and the decoded signature, or the failure. */
+function signatureOf(creds: Credentials): { hash: 'sha1' | 'sha256'; signature: Buffer } | VerifyResult {
+  const hashParam = creds['Hash-Algorithm'];
+  const hash = hashParam === undefined || hashParam === 'SHA1' ? 'sha1' : hashParam === 'SHA256' ? 'sha256' : undefined;
+  if (hash === undefined) return fail('MalformedSignature', 'unsupported Hash-Algorithm');
+  if (creds.Signature === undefined) return fail('MalformedSignature', 'no Signature');
+  const signature = cfBase64Decode(creds.Signature);
+  if (signature === undefined || signature.length === 0) return fail('MalformedSignature', 'Signature is not URL-safe base64');
+  return { hash, signature };
+}
+
+interface SignedPolicy {
+  kind: 'canned' | 'custom';
+  statement: PolicyStatement;
+  /** The bytes the signature is over. */
+  signed: Buffer;
+}
+
+/** The custom policy (Policy) or the canned one (Expires, for exactly this URL), or the failure. */
+function policyOf(creds: Credentials, resourceUrl: string): SignedPolicy | VerifyResult {
+  if (creds.Policy !== undefined) {
+    const bytes = cfBase64Decode(creds.Policy);
+    if (bytes === undefined) return fail('MalformedPolicy', 'Policy is not URL-safe base64');
+    try {
+      return { kind: 'custom', statement: parsePolicy(bytes.toString('utf8')), signed: bytes };
+    } catch (err) {
+      if (err instanceof PolicyParseError) return fail('MalformedPolicy', err.message);
+      throw err;
+    }
+  }
+  if (creds.Expires === undefined) return fail('MalformedPolicy', 'neither Policy nor Expires');
+  if (!/^\d{1,12}$/.test(creds.Expires)) return fail('MalformedPolicy', 'Expires is not epoch seconds');
+  const expires = Number(creds.Expires);
+  return { kind: 'canned', statement: { resource: resourceUrl, dateLessThan: expires }, signed: Buffer.from(cannedPolicyJson(resourceUrl, expires), 'utf8') };
+}
+
+/** `options.now` in epoch seconds. */
+function nowSeconds(now: VerifyOptions['now']): number {
+  const nowMs = now === undefined ? Date.now() : typeof now === 'number' ? now : now.getTime();
+  // Epoch seconds passed by mistake would read as January 1970 and let expired URLs through.
+  if (!Number.isFinite(nowMs) || nowMs < 1e11) {
+    throw new InvalidOptionError('now must be a Date or epoch milliseconds (this looks like seconds)');
+  }
+  return Math.floor(nowMs / 1000);
+}
+
+/** The policy's conditions: dates, IP address and (custom policies) Resource; `undefined` when all hold. */
+function conditionFailure(policy: SignedPolicy, resourceUrl: string, options: VerifyOptions): VerifyResult | undefined {
+  const { statement } = policy;
+  const nowS = nowSeconds(options.now);
+  if (nowS >= statement.dateLessThan) return fail('AccessDenied', 'expired (DateLessThan)');
+  if (statement.dateGreaterThan !== undefined && nowS < statement.dateGreaterThan) return fail('AccessDenied', 'not yet valid (DateGreaterThan)');
+  if (statement.ipAddress !== undefined && (options.clientIp === undefined || !ipInCidr(options.clientIp, statement.ipAddress))) {
+    return fail('AccessDenied', 'client IP outside IpAddress');
+  }
+  if (policy.kind === 'custom' && !resourceCovers(statement.resource, resourceUrl)) return fail('AccessDenied', 'Resource does not cover the URL');
+  return undefined;
+}
+
 /**
  * Checks a signed URL (or, when the URL carries no signing params, signed cookies) as CloudFront would.
  * Throws only for a malformed entry in `keys` (a configuration error); every request problem is a result.
@@ -79,76 +155,29 @@ function cookieCredentials(cookies: Record<string, string>): Credentials {
  * if (!r.ok) return { status: 403, body: cloudFrontErrorXml(r.code, r.message) };
  */
 export function verifySignedUrl(url: string, options: VerifyOptions): VerifyResult {
-  const hashAt = url.indexOf('#');
-  const noFragment = hashAt === -1 ? url : url.slice(0, hashAt);
-  const q = noFragment.indexOf('?');
-  const path = q === -1 ? noFragment : noFragment.slice(0, q);
-  const query = q === -1 ? '' : noFragment.slice(q + 1);
-
-  // CloudFront removes its own params; what is left is the URL the policy's Resource is compared with.
-  const kept = withoutSignedParams(query);
-  const resourceUrl = kept === '' ? path : `${path}?${kept}`;
-  const urlHasCredentials = splitQuery(query).some((p) => isSignedParam(p.name));
-
-  const creds = urlHasCredentials ? readCredentials(query) : options.cookies ? cookieCredentials(options.cookies) : {};
+  const { query, resourceUrl } = resourceOf(url);
+  const creds = credentialsOf(query, options.cookies);
   const keyPairId = creds['Key-Pair-Id'];
   if (keyPairId === undefined) return fail('MissingKey', 'no Key-Pair-Id');
   const configured = Object.hasOwn(options.keys, keyPairId) ? options.keys[keyPairId] : undefined;
   if (configured === undefined) return fail('InvalidKey', 'Key-Pair-Id is not a trusted key');
   const key = publicKeyFor(configured);
 
-  const hashParam = creds['Hash-Algorithm'];
-  const hash = hashParam === undefined || hashParam === 'SHA1' ? 'sha1' : hashParam === 'SHA256' ? 'sha256' : undefined;
-  if (hash === undefined) return fail('MalformedSignature', 'unsupported Hash-Algorithm');
-  if (creds.Signature === undefined) return fail('MalformedSignature', 'no Signature');
-  const signature = cfBase64Decode(creds.Signature);
-  if (signature === undefined || signature.length === 0) return fail('MalformedSignature', 'Signature is not URL-safe base64');
-
-  let statement: PolicyStatement;
-  let signed: Buffer;
-  let kind: 'canned' | 'custom';
-  if (creds.Policy !== undefined) {
-    kind = 'custom';
-    const bytes = cfBase64Decode(creds.Policy);
-    if (bytes === undefined) return fail('MalformedPolicy', 'Policy is not URL-safe base64');
-    try {
-      statement = parsePolicy(bytes.toString('utf8'));
-    } catch (err) {
-      if (err instanceof PolicyParseError) return fail('MalformedPolicy', err.message);
-      throw err;
-    }
-    signed = bytes;
-  } else if (creds.Expires !== undefined) {
-    kind = 'canned';
-    if (!/^\d{1,12}$/.test(creds.Expires)) return fail('MalformedPolicy', 'Expires is not epoch seconds');
-    const expires = Number(creds.Expires);
-    statement = { resource: resourceUrl, dateLessThan: expires };
-    signed = Buffer.from(cannedPolicyJson(resourceUrl, expires), 'utf8');
-  } else {
-    return fail('MalformedPolicy', 'neither Policy nor Expires');
-  }
-
+  const sig = signatureOf(creds);
+  if ('ok' in sig) return sig;
+  const policy = policyOf(creds, resourceUrl);
+  if ('ok' in policy) return policy;
   let valid: boolean;
   try {
-    valid = cryptoVerify(hash, signed, key, signature);
+    valid = cryptoVerify(sig.hash, policy.signed, key, sig.signature);
   } catch {
     return fail('MalformedSignature', 'Signature cannot be decoded for this key type');
   }
   if (!valid) return fail('AccessDenied', 'signature does not match');
 
-  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
-  // Epoch seconds passed by mistake would read as January 1970 and let expired URLs through.
-  if (!Number.isFinite(nowMs) || nowMs < 1e11) {
-    throw new InvalidOptionError('now must be a Date or epoch milliseconds (this looks like seconds)');
-  }
-  const nowS = Math.floor(nowMs / 1000);
-  if (nowS >= statement.dateLessThan) return fail('AccessDenied', 'expired (DateLessThan)');
-  if (statement.dateGreaterThan !== undefined && nowS < statement.dateGreaterThan) return fail('AccessDenied', 'not yet valid (DateGreaterThan)');
-  if (statement.ipAddress !== undefined && (options.clientIp === undefined || !ipInCidr(options.clientIp, statement.ipAddress))) {
-    return fail('AccessDenied', 'client IP outside IpAddress');
-  }
-  if (kind === 'custom' && !resourceCovers(statement.resource, resourceUrl)) return fail('AccessDenied', 'Resource does not cover the URL');
-  return { ok: true, keyPairId, kind, expiresAt: statement.dateLessThan };
+  const failure = conditionFailure(policy, resourceUrl, options);
+  if (failure !== undefined) return failure;
+  return { ok: true, keyPairId, kind: policy.kind, expiresAt: policy.statement.dateLessThan };
 }
 
 function xmlEscape(s: string): string {

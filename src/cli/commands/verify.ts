@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { readCredentials, withoutSignedParams } from '../../cloudfront/index.js';
 import { signUrl } from '../../signer/index.js';
 import type { CliIo, Command } from '../command.js';
+import { printReport, progress, progressDone, Tally } from './verify-report.js';
+import type { Fetched } from './verify-report.js';
 import { uriPlaces } from '../../hls/index.js';
 import type { UriKind } from '../../hls/index.js';
 
@@ -95,12 +97,6 @@ export function tamperSignature(url: string): string {
   });
 }
 
-interface Fetched {
-  status: number;
-  body?: Buffer;
-  errorCode?: string;
-}
-
 async function get(url: string, timeoutMs: number, range?: string, keepBody = false): Promise<Fetched> {
   try {
     const res = await fetch(url, { headers: range ? { Range: range } : {}, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
@@ -118,21 +114,175 @@ async function get(url: string, timeoutMs: number, range?: string, keepBody = fa
   }
 }
 
-interface Row {
-  label: string;
-  count: number;
-  statuses: Map<string, number>;
-  signed: number;
-  ok: boolean;
-  note?: string;
+/** The command line, checked. */
+interface VerifyArgs {
+  master: string;
+  sample: number;
+  timeout: number;
+  maxRequests: number;
+  originUrl?: string;
+  /** Both or neither: a signing key and its Key-Pair-Id, for the expired-signature check. */
+  signingKey?: { file: string; keyPairId: string };
 }
 
-function progress(io: CliIo, done: number, total: number): void {
-  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
-  if (!tty) return;
-  const width = 30;
-  const filled = total === 0 ? 0 : Math.round((done / total) * width);
-  io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} requests`);
+function parseVerifyArgs(argv: string[]): VerifyArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      sample: { type: 'string' },
+      'origin-url': { type: 'string' },
+      'private-key': { type: 'string' },
+      'key-pair-id': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-requests': { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one signed master URL');
+  const master = positionals[0]!;
+  if (!/^https?:\/\//.test(master)) throw new UsageError('the master URL must be an absolute http(s) URL');
+  if (!isSigned(master)) throw new UsageError('the master URL carries no signature (Policy or Expires, Signature, Key-Pair-Id)');
+  const sample = values.sample === undefined ? Infinity : Number(values.sample);
+  if (!(sample >= 1)) throw new UsageError('--sample must be a positive number');
+  const timeout = values.timeout === undefined ? 15000 : Number(values.timeout);
+  const maxRequests = values['max-requests'] === undefined ? 5000 : Number(values['max-requests']);
+  if ((values['private-key'] === undefined) !== (values['key-pair-id'] === undefined)) throw new UsageError('--private-key and --key-pair-id go together');
+  return {
+    master,
+    sample,
+    timeout,
+    maxRequests,
+    ...(values['origin-url'] !== undefined && { originUrl: values['origin-url'] }),
+    ...(values['private-key'] !== undefined && { signingKey: { file: values['private-key'], keyPairId: values['key-pair-id']! } }),
+  };
+}
+
+interface WalkItem {
+  kind: WalkKind;
+  url: string;
+  range?: string;
+}
+
+/** State of one walk of the playlist tree. */
+interface Walk {
+  args: VerifyArgs;
+  io: CliIo;
+  tally: Tally;
+  queue: WalkItem[];
+  seen: Set<string>;
+  /** One signed URL per kind, for the refusal checks. */
+  samples: Map<WalkKind, string>;
+  requests: number;
+  planned: number;
+  truncated: boolean;
+}
+
+/** The segments and parts to fetch: all, or with --sample N the first N-1 and the last. */
+function sampledSegments(children: PlaylistUri[], sample: number): Set<PlaylistUri> {
+  const segs = children.filter((c) => c.kind === 'segment' || c.kind === 'part');
+  if (!Number.isFinite(sample) || segs.length <= sample) return new Set(segs);
+  return new Set(sample === 1 ? segs.slice(0, 1) : [...segs.slice(0, sample - 1), segs[segs.length - 1]!]);
+}
+
+/** Parses a fetched playlist and queues what a player would fetch from it. */
+function queueChildren(walk: Walk, item: WalkItem, body: Buffer): void {
+  const text = body.toString('utf8');
+  if (!text.replace(/^\uFEFF/, '').startsWith('#EXTM3U')) {
+    const r = walk.tally.row(item.kind);
+    r.ok = false;
+    r.note = 'not a playlist';
+    return;
+  }
+  const children = playlistUris(text);
+  const keepSegs = sampledSegments(children, walk.args.sample);
+  for (const c of children) {
+    if ((c.kind === 'segment' || c.kind === 'part') && !keepSegs.has(c)) continue;
+    const url = new URL(c.uri, item.url).href;
+    walk.queue.push(c.range ? { kind: c.kind, url, range: c.range } : { kind: c.kind, url });
+    walk.planned++;
+  }
+}
+
+/** Fetches one queued URL (once per URL+range), records it, and queues a playlist's children. */
+async function visit(walk: Walk, item: WalkItem): Promise<void> {
+  const key = `${item.url} ${item.range ?? ''}`;
+  if (walk.seen.has(key)) return;
+  walk.seen.add(key);
+  if (walk.requests >= walk.args.maxRequests) {
+    walk.truncated = true;
+    return;
+  }
+  walk.requests++;
+  const isPlaylist = PLAYLIST_KINDS.includes(item.kind);
+  const f = await get(item.url, walk.args.timeout, item.range, isPlaylist);
+  const signed = isSigned(item.url);
+  const ok = (f.status === 200 || (item.range !== undefined && f.status === 206)) && signed;
+  walk.tally.record(item.kind, f, signed, ok);
+  if (!walk.samples.has(item.kind) && signed) walk.samples.set(item.kind, item.url);
+  progress(walk.io, walk.requests, walk.planned);
+  if (!isPlaylist || f.body === undefined || f.status !== 200) return;
+  queueChildren(walk, item, f.body);
+}
+
+/** Walks the tree from the master, six requests at a time. */
+async function walkTree(args: VerifyArgs, io: CliIo, tally: Tally): Promise<Walk> {
+  const walk: Walk = {
+    args,
+    io,
+    tally,
+    queue: [{ kind: 'master', url: args.master }],
+    seen: new Set(),
+    samples: new Map(),
+    requests: 0,
+    planned: 1,
+    truncated: false,
+  };
+  while (walk.queue.length > 0) {
+    const batch = walk.queue.splice(0, 6);
+    await Promise.all(batch.map((item) => visit(walk, item)));
+  }
+  progressDone(io, walk.requests);
+  return walk;
+}
+
+/** Each kind's URL without credentials, and the master with a tampered signature, must be refused (403). */
+async function checkRefusals(walk: Walk): Promise<void> {
+  const { args, tally } = walk;
+  for (const url of walk.samples.values()) {
+    const f = await get(withoutCredentials(url), args.timeout);
+    tally.record('unsigned copies', f, false, f.status === 403);
+  }
+  const tampered = await get(tamperSignature(args.master), args.timeout);
+  tally.record('tampered signature', tampered, true, tampered.status === 403);
+}
+
+/** With a signing key: the master signed with an expiry in the past must be refused. */
+async function checkExpired(args: VerifyArgs, tally: Tally): Promise<void> {
+  if (args.signingKey === undefined) {
+    const r = tally.row('expired signature');
+    r.note = 'skipped (needs --private-key and --key-pair-id)';
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const expiredUrl = signUrl({
+    url: withoutCredentials(args.master),
+    keyPairId: args.signingKey.keyPairId,
+    privateKey: readFileSync(args.signingKey.file, 'utf8'),
+    expires: now - 60,
+    notBefore: now - 3600,
+    now: (now - 3600) * 1000,
+  });
+  const f = await get(expiredUrl, args.timeout);
+  tally.record('expired signature', f, true, f.status === 403);
+}
+
+/** With --origin-url: the master's path fetched from the origin directly must be refused. */
+async function checkOriginDirect(args: VerifyArgs, tally: Tally): Promise<void> {
+  if (args.originUrl === undefined) return;
+  const path = new URL(args.master).pathname;
+  const f = await get(`${args.originUrl.replace(/\/$/, '')}${path}`, args.timeout);
+  tally.record('origin direct access', f, false, f.status === 401 || f.status === 403);
 }
 
 export const verifyCommand: Command = {
@@ -140,143 +290,13 @@ export const verifyCommand: Command = {
   summary: 'Walk a signed master playlist like a player and check what is served and what is refused',
   help: HELP,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        sample: { type: 'string' },
-        'origin-url': { type: 'string' },
-        'private-key': { type: 'string' },
-        'key-pair-id': { type: 'string' },
-        timeout: { type: 'string' },
-        'max-requests': { type: 'string' },
-      },
-    });
-    if (positionals.length !== 1) throw new UsageError('give exactly one signed master URL');
-    const master = positionals[0]!;
-    if (!/^https?:\/\//.test(master)) throw new UsageError('the master URL must be an absolute http(s) URL');
-    if (!isSigned(master)) throw new UsageError('the master URL carries no signature (Policy or Expires, Signature, Key-Pair-Id)');
-    const sample = values.sample === undefined ? Infinity : Number(values.sample);
-    if (!(sample >= 1)) throw new UsageError('--sample must be a positive number');
-    const timeout = values.timeout === undefined ? 15000 : Number(values.timeout);
-    const maxRequests = values['max-requests'] === undefined ? 5000 : Number(values['max-requests']);
-    if ((values['private-key'] === undefined) !== (values['key-pair-id'] === undefined)) throw new UsageError('--private-key and --key-pair-id go together');
-
-    const rows = new Map<string, Row>();
-    const row = (label: string): Row => {
-      let r = rows.get(label);
-      if (r === undefined) {
-        r = { label, count: 0, statuses: new Map(), signed: 0, ok: true };
-        rows.set(label, r);
-      }
-      return r;
-    };
-    const record = (label: string, f: Fetched, signed: boolean, ok: boolean): void => {
-      const r = row(label);
-      r.count++;
-      const s = f.status === 0 ? `error ${f.errorCode ?? ''}`.trim() : f.errorCode ? `${f.status} ${f.errorCode}` : String(f.status);
-      r.statuses.set(s, (r.statuses.get(s) ?? 0) + 1);
-      if (signed) r.signed++;
-      if (!ok) r.ok = false;
-    };
-
-    // Walk: playlists are fetched and parsed; everything else is fetched once per distinct URL+range.
-    const queue: Array<{ kind: WalkKind; url: string; range?: string }> = [{ kind: 'master', url: master }];
-    const seen = new Set<string>();
-    const samples = new Map<WalkKind, string>(); // one signed URL per kind for the refusal checks
-    let requests = 0;
-    let planned = 1;
-    let truncated = false;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, 6);
-      await Promise.all(batch.map(async (item) => {
-        const key = `${item.url} ${item.range ?? ''}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        if (requests >= maxRequests) {
-          truncated = true;
-          return;
-        }
-        requests++;
-        const isPlaylist = PLAYLIST_KINDS.includes(item.kind);
-        const f = await get(item.url, timeout, item.range, isPlaylist);
-        const signed = isSigned(item.url);
-        const ok = (f.status === 200 || (item.range !== undefined && f.status === 206)) && signed;
-        record(item.kind, f, signed, ok);
-        if (!samples.has(item.kind) && signed) samples.set(item.kind, item.url);
-        progress(io, requests, planned);
-        if (!isPlaylist || f.body === undefined || f.status !== 200) return;
-        const text = f.body.toString('utf8');
-        if (!text.replace(/^\uFEFF/, '').startsWith('#EXTM3U')) {
-          const r = row(item.kind);
-          r.ok = false;
-          r.note = 'not a playlist';
-          return;
-        }
-        const children = playlistUris(text);
-        const segs = children.filter((c) => c.kind === 'segment' || c.kind === 'part');
-        const keepSegs = new Set(Number.isFinite(sample) && segs.length > sample ? (sample === 1 ? segs.slice(0, 1) : [...segs.slice(0, sample - 1), segs[segs.length - 1]!]) : segs);
-        for (const c of children) {
-          if ((c.kind === 'segment' || c.kind === 'part') && !keepSegs.has(c)) continue;
-          const url = new URL(c.uri, item.url).href;
-          queue.push(c.range ? { kind: c.kind, url, range: c.range } : { kind: c.kind, url });
-          planned++;
-        }
-      }));
-    }
-    if ((io.stderr as { isTTY?: boolean }).isTTY === true) io.stderr.write('\n');
-    else io.stderr.write(`fetched ${requests} URLs\n`);
-
-    // Refusals: each kind's URL without credentials must be refused (403).
-    for (const url of samples.values()) {
-      const f = await get(withoutCredentials(url), timeout);
-      record('unsigned copies', f, false, f.status === 403);
-    }
-    const tampered = await get(tamperSignature(master), timeout);
-    record('tampered signature', tampered, true, tampered.status === 403);
-
-    if (values['private-key'] !== undefined) {
-      const now = Math.floor(Date.now() / 1000);
-      const expiredUrl = signUrl({
-        url: withoutCredentials(master),
-        keyPairId: values['key-pair-id']!,
-        privateKey: readFileSync(values['private-key'], 'utf8'),
-        expires: now - 60,
-        notBefore: now - 3600,
-        now: (now - 3600) * 1000,
-      });
-      const f = await get(expiredUrl, timeout);
-      record('expired signature', f, true, f.status === 403);
-    } else {
-      const r = row('expired signature');
-      r.note = 'skipped (needs --private-key and --key-pair-id)';
-    }
-
-    if (values['origin-url'] !== undefined) {
-      const path = new URL(master).pathname;
-      const f = await get(`${values['origin-url'].replace(/\/$/, '')}${path}`, timeout);
-      record('origin direct access', f, false, f.status === 401 || f.status === 403);
-    }
-    if (truncated) row('master').note = `walk stopped at --max-requests ${maxRequests}`;
-
-    const table: string[][] = [['kind', 'count', 'status', 'signed', 'result']];
-    for (const r of rows.values()) {
-      const statuses = [...r.statuses].map(([s, n]) => (r.statuses.size === 1 ? s : `${s} x${n}`)).join(', ');
-      const refusal = r.label.startsWith('unsigned') || r.label.startsWith('origin');
-      table.push([
-        r.label,
-        String(r.count),
-        r.count === 0 ? '-' : statuses,
-        refusal ? '-' : r.count === 0 ? '-' : `${r.signed}/${r.count}`,
-        r.note === undefined ? (r.ok ? 'ok' : 'FAIL') : r.note.startsWith('skipped') ? r.note : `FAIL: ${r.note}`,
-      ]);
-      if (r.note !== undefined && !r.note.startsWith('skipped')) r.ok = false;
-    }
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((t) => t[i]!.length)));
-    for (const t of table) io.stdout.write(`${t.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`);
-    const allOk = [...rows.values()].every((r) => r.ok) && !truncated;
-    io.stdout.write(allOk ? 'result: OK: every URI a player needs is served signed; unsigned and tampered requests are refused\n' : 'result: FAILED (see the rows marked FAIL)\n');
-    return allOk ? 0 : 1;
+    const args = parseVerifyArgs(argv);
+    const tally = new Tally();
+    const walk = await walkTree(args, io, tally);
+    await checkRefusals(walk);
+    await checkExpired(args, tally);
+    await checkOriginDirect(args, tally);
+    if (walk.truncated) tally.row('master').note = `walk stopped at --max-requests ${args.maxRequests}`;
+    return printReport(io, tally, walk.truncated) ? 0 : 1;
   },
 };
