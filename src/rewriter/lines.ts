@@ -1,0 +1,147 @@
+/**
+ * One line of a playlist, rewritten: URI lines, the URI attributes of tags, #EXT-X-PREFETCH values and the host
+ * rule applied to each (see host-rule.ts); EXT-X-DEFINE lines are recorded (variables.ts).
+ */
+import { DEFINE_TAG, PREFETCH_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import type { UriKind } from '../hls/index.js';
+import { untouched, withhold } from './context.js';
+import type { Context } from './context.js';
+import { ambiguity, qualifies } from './host-rule.js';
+import { countCredentialReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
+
+/**
+ * True when body[start, end) is a relative reference with nothing a URL parser or the host rule could read
+ * another way: printable ASCII only (no spaces, controls, backslashes or non-ASCII whitespace players trim), no
+ * scheme (`:`), query, fragment or variable, and not protocol-relative (`//host`).
+ */
+export function isPlainRelative(body: string, start: number, end: number): boolean {
+  if (body.charCodeAt(start) === 0x2f && body.charCodeAt(start + 1) === 0x2f) return false;
+  for (let i = start; i < end; i++) {
+    const c = body.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x3a /* : */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x7b /* { */ || c === 0x5c /* \ */) {
+      return false;
+    }
+  }
+  return true;
+}
+
+
+export function rewriteLine(line: string, ctx: Context): string {
+  if (line.length === 0) return line;
+  // Players trim lines (String.prototype.trim) before they classify them, so "  #EXTINF" is a tag, not a URI.
+  const start = line.length - line.trimStart().length;
+  if (line.charCodeAt(start) === 0x23 /* # */) {
+    // RFC 8216 4.1: lines starting with # are tags if they start with #EXT, comments otherwise.
+    if (!line.startsWith('#EXT', start)) return line;
+    const colon = line.indexOf(':', start);
+    if (colon === -1) return line;
+    const tag = line.slice(start + 1, colon);
+    const kinds = URI_ATTRIBUTES.get(tag);
+    if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
+    // Legacy #EXT-X-PREFETCH values are neither URI lines nor quoted-strings: no variable substitution there.
+    if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
+    if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
+    return line;
+  }
+  return rewriteUriLine(line, ctx);
+}
+
+/**
+ * A URI line: keep surrounding spaces and tabs exactly, rewrite the URI between. Any other character a player
+ * trims (String.prototype.trim also removes U+00A0, U+FEFF, U+3000, U+2028, ...) is left in the judged URI,
+ * where it withholds the credentials: some readers trim it, others keep it as part of the path.
+ */
+function rewriteUriLine(line: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  if (start >= end) return line;
+  return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx, form) + line.slice(end);
+}
+
+function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
+  const attributes = parseAttributeList(line, start);
+  if (attributes === undefined) return line.slice(start);
+  if (attributes.length > ctx.maxAttributes) {
+    ctx.refused = 'too-many-attributes';
+    return line.slice(start);
+  }
+  const duplicated = duplicateName(attributes) !== undefined;
+  let out = '';
+  let pos = start;
+  for (const a of attributes) {
+    // Only quoted-string values hold URIs (RFC 8216 4.4); anything else is left as written.
+    if (!a.quoted || !kinds.has(a.name)) continue;
+    const uri = line.slice(a.valueStart + 1, a.valueEnd - 1);
+    if (uri.trim() === '') continue;
+    if (duplicated) {
+      withhold('duplicate-attribute', ctx);
+      continue;
+    }
+    if (!a.strict) {
+      withhold('loose-attribute', ctx);
+      continue;
+    }
+    out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx);
+    pos = a.valueEnd - 1;
+  }
+  return out + line.slice(pos);
+}
+
+
+/** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
+function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
+  const literalProblem = ambiguity(uri);
+  if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
+  let probe = uri;
+  let complete = true;
+  const hasVariables = uri.includes('{$');
+  if (hasVariables) {
+    const sub = substitutedPrefix(uri, ctx);
+    if (sub === undefined) return withhold('ambiguous-variable', ctx, uri);
+    const problem = ambiguity(sub.prefix);
+    if (problem !== undefined) return withhold(problem, ctx, uri);
+    probe = sub.prefix;
+    complete = sub.complete;
+  }
+  if (!qualifies(probe, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
+  ctx.rewritten++;
+  if (hasVariables && ctx.credentialVariables.size > 0) countCredentialReferences(uri, ctx);
+  // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
+  // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
+  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx, form);
+}
+
+
+
+/** `literal`: the credentials themselves, even in the compact form (where `as-configured` is `{$cfhls}`). */
+type CredentialForm = 'as-configured' | 'literal';
+
+/**
+ * Appends the credentials to the query (before any fragment), after removing credentials already present,
+ * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
+ */
+function appendCredentials(uri: string, ctx: Context, form: CredentialForm): string {
+  const [credentials, queryCredentials] = form === 'literal'
+    ? [ctx.literalCredentials, ctx.literalQueryCredentials]
+    : [ctx.credentials, ctx.queryCredentials];
+  const hash = uri.indexOf('#');
+  const fragment = hash === -1 ? '' : uri.slice(hash);
+  const head = hash === -1 ? uri : uri.slice(0, hash);
+  const q = head.indexOf('?');
+  if (q === -1) return hash === -1 ? head + queryCredentials : `${head}${queryCredentials}${fragment}`;
+  const path = head.slice(0, q);
+  const query = head.slice(q + 1);
+  let kept = query;
+  if (query.includes('=')) {
+    const pieces = query.split('&');
+    const keep = pieces.filter((piece) => {
+      const eq = piece.indexOf('=');
+      return !ctx.stripNames.has(eq === -1 ? piece : piece.slice(0, eq));
+    });
+    if (keep.length !== pieces.length) kept = keep.join('&');
+  }
+  const separator = kept === '' || kept.endsWith('&') ? '' : '&';
+  return `${path}?${kept}${separator}${credentials}${fragment}`;
+}
