@@ -179,6 +179,12 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   const text = await readPlaylist(exchange);
   if (typeof text !== 'string') return text;
   const rewrite = rewritePlaylistInChunks(text, rewriteOptions(exchange, credentials), DEFAULT_CHUNK_CHARS);
+  if (rewrite.skipped !== undefined) {
+    // Credentials the rewriter will not write (bytes outside URL-safe base64): the playlist passes through as is.
+    log('warn', FN, `rewriter skipped the playlist (${rewrite.skipped}); passed through`, exchange.log);
+    setHeader(response.headers, HEADERS.rewrite, `skipped; reason=${rewrite.skipped}`);
+    return response;
+  }
   return respond(exchange, rewrite, credentials, playlistMaxAgeLimit(text));
 }
 

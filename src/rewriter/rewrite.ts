@@ -13,7 +13,7 @@ import { makeContext } from './context.js';
 import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
 import { COMPACT_REFERENCE, compactSkip, withCompactHeader } from './compact.js';
-import type { RewriteOptions, RewriteResult, RewriteSummary } from './types.js';
+import type { RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
 import { countVariableReferences } from './variables.js';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
@@ -112,6 +112,8 @@ export interface ChunkedRewrite {
   summary(): RewriteSummary | undefined;
   /** When `compact` was asked for: `applied`, or why not; known before any chunk is read. */
   readonly compact?: RewriteResult['compact'];
+  /** Set when there is nothing to propagate (see {@link SkipReason}); known before any chunk is read. */
+  readonly skipped?: SkipReason;
 }
 
 /** Input characters per chunk by default: with ~640-byte credentials a VOD chunk grows to about 1 MB. */
@@ -157,6 +159,7 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
       return summary;
     },
     ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
+    ...(scan.ctx.skipped !== undefined ? { skipped: scan.ctx.skipped } : {}),
   };
 }
 

@@ -90,3 +90,16 @@ describe('origin-response against hostile playlists', () => {
     expect(bodyText(response)).toContain(`https://${HOST}:8443/movies/42/b.ts\n`);
   });
 });
+
+describe('origin-response with credentials it will not write into a playlist', () => {
+  it('passes the playlist through, untouched and marked skipped, when a credential holds bytes outside URL-safe base64', async () => {
+    body = MEDIA('#EXTINF:4,\na.ts');
+    const event = playlistEvent();
+    cf(event).request.querystring = cf(event).request.querystring.replace(/Signature-PREFIX=[^&]*/, 'Signature-PREFIX=abc%22def"');
+    const response = await handler(event);
+    expect(response.status).toBe('200');
+    expect(response.body).toBeUndefined();
+    expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('skipped; reason=no-credentials');
+    expect(logs.filter((l) => l.includes('rewriter skipped the playlist'))).toHaveLength(1);
+  });
+});
