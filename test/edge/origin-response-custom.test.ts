@@ -7,7 +7,7 @@ import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
 import { ORIGIN_TIMEOUT_MS } from '../../src/edge/config.js';
-import { bodyText, loadEvent } from '../helpers/events.js';
+import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
 import { MASTER, expectRewrittenMaster, suffixedCreds } from './playlists.js';
 
 /** What the 127.0.0.1 origin does next, and what it saw. */
@@ -39,12 +39,7 @@ const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
 /** A recorded custom-origin event pointed at the local server. */
 function localEvent(name: 'playlist-200' | 'segment-200' | '404' | 'canned-policy' | 'signed-cookie'): CloudFrontResponseEvent {
-  const event = loadEvent(`origin-response/custom-${name}`);
-  const origin = cf(event).request.origin!.custom!;
-  origin.domainName = '127.0.0.1';
-  origin.port = port;
-  origin.protocol = 'http';
-  return event;
+  return atLocalCustomOrigin(loadEvent(`origin-response/custom-${name}`), port);
 }
 
 const creds = suffixedCreds(cf(loadEvent('origin-response/custom-playlist-200')).request.querystring);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
-import { bodyText, loadEvent } from '../helpers/events.js';
+import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
 import { suffixedCreds } from './playlists.js';
 
 // origin-response against playlists written by an attacker who controls playlist content (a third-party
@@ -29,14 +29,7 @@ freezeClock();
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
-function playlistEvent(): CloudFrontResponseEvent {
-  const event = loadEvent('origin-response/custom-playlist-200');
-  const origin = cf(event).request.origin!.custom!;
-  origin.domainName = '127.0.0.1';
-  origin.port = port;
-  origin.protocol = 'http';
-  return event;
-}
+const playlistEvent = (): CloudFrontResponseEvent => atLocalCustomOrigin(loadEvent('origin-response/custom-playlist-200'), port);
 
 const creds = suffixedCreds(cf(loadEvent('origin-response/custom-playlist-200')).request.querystring);
 const HOST = cf(loadEvent('origin-response/custom-playlist-200')).config.distributionDomainName;

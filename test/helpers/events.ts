@@ -45,3 +45,12 @@ export function bodyText(response: { headers: Record<string, Array<{ value: stri
   if (coding !== undefined) throw new Error(`unexpected Content-Encoding ${coding}`);
   return bytes.toString('utf8');
 }
+
+/** Points a recorded custom-origin event at a plain-HTTP origin on 127.0.0.1:`port` (a test's own server). */
+export function atLocalCustomOrigin(event: CloudFrontResponseEvent, port: number): CloudFrontResponseEvent {
+  const origin = event.Records[0]!.cf.request.origin!.custom!;
+  origin.domainName = '127.0.0.1';
+  origin.port = port;
+  origin.protocol = 'http';
+  return event;
+}
