@@ -18,8 +18,9 @@ const HELP = `Usage: cloudfront-hls verify <signed master URL> [options]
 
 Walks the whole playlist tree like a player: every URI place the rewriter gives credentials (variants,
 renditions, I-frame and image playlists, keys, init segments, segments, LL-HLS parts, preload hints and
-rendition reports, content steering, interstitial assets and asset lists, session data), then checks that the same URLs without credentials are refused, that a tampered signature is
-refused and (with --private-key) that an expired one is. Prints a table: kind, count, status, signed.
+rendition reports, content steering, interstitial assets and asset lists, session data), then checks
+that the same URLs without credentials are refused, that a tampered signature is refused and (with
+--private-key) that an expired one is. Prints a table: kind, count, status, signed.
 Exit status 0 only when everything a player needs is served signed and everything unsigned is refused.
 
 Options:
