@@ -299,6 +299,7 @@ const REFUSAL_HINTS: Record<RefusalReason, string> = {
 /** A playlist that must not be served: 502, nothing of its text, one log line saying why. */
 function refusal({ response, log: where }: Exchange, reason: RefusalReason): EdgeResponse {
   log('error', FN, 'playlist refused; answered 502', { ...where, reason, hint: REFUSAL_HINTS[reason] });
+  setHeader(response.headers, HEADERS.rewrite, `refused; reason=${reason}`);
   return errorResponse(response, 502);
 }
 
@@ -316,6 +317,7 @@ function tooLarge({ response, log: where }: Exchange, encoded: EncodedBody, codi
       + 'playlist origin request policy forwards Accept-Encoding (template.yaml does) so the body can be compressed (br or gzip)'
       + (compacted ? '' : ', or turn on the compact form (template parameter CompactPlaylists=define) for players with EXT-X-DEFINE support'),
   });
+  setHeader(response.headers, HEADERS.rewrite, 'refused; reason=too-large');
   return errorResponse(response, 502);
 }
 

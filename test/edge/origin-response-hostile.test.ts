@@ -42,6 +42,7 @@ describe('origin-response against hostile playlists', () => {
     expect(response.status).toBe('502');
     expect(response.body).toBe('Bad Gateway\n');
     expect(response.headers['cache-control']![0]!.value).toBe('no-store');
+    expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('refused; reason=credential-variable');
     const refusals = logs.filter((l) => l.includes('playlist refused'));
     expect(refusals).toHaveLength(1);
     expect(JSON.parse(refusals[0]!)).toMatchObject({ level: 'error', reason: 'credential-variable' });
