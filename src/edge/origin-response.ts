@@ -230,7 +230,8 @@ async function readPlaylist(exchange: Exchange): Promise<string | EdgeResponse> 
 /** Step 3: what the rewriter needs: the URL the viewer asked for, the allowed hosts, the form and the bounds. */
 function rewriteOptions({ config, request }: Exchange, credentials: Credentials): RewriteOptions {
   const customHeaders = request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders;
-  const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '').split(',').filter((h) => h.trim() !== '');
+  // The rewriter trims each entry and skips empty ones.
+  const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '').split(',');
   const compact = (headerValue(customHeaders, HEADERS.compact) ?? '').trim().toLowerCase() === COMPACT_DEFINE;
   return {
     // In origin events the Host header is the origin's: the viewer's host is the distribution's domain.

@@ -7,7 +7,7 @@ import type { UriKind } from '../hls/index.js';
 import { untouched, withhold } from './context.js';
 import type { Context } from './context.js';
 import { ambiguity, qualifies } from './host-rule.js';
-import { countCredentialReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
+import { credentialReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
 /**
  * True when body[start, end) is a relative reference with nothing a URL parser or the host rule could read
@@ -107,7 +107,7 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
   }
   if (!qualifies(probe, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
   ctx.rewritten++;
-  if (hasVariables && ctx.credentialVariables.size > 0) countCredentialReferences(uri, ctx);
+  if (hasVariables && ctx.credentialVariables.size > 0) ctx.credentialedReferences += credentialReferences(uri, 0, uri.length, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
   return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx, form);

@@ -14,7 +14,7 @@ import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
 import { COMPACT_REFERENCE, compactSkip, withCompactHeader } from './compact.js';
 import type { RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
-import { countVariableReferences } from './variables.js';
+import { credentialReferences } from './variables.js';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
@@ -247,7 +247,7 @@ function scanRange(scan: Scan, from: number, to: number): string | undefined {
         copied = end;
       }
     }
-    if (ctx.credentialVariables.size > 0) countVariableReferences(body, pos, end, ctx);
+    if (ctx.credentialVariables.size > 0) ctx.credentialVariableReferences += credentialReferences(body, pos, end, ctx);
     pos = nl + 1;
   }
   if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';

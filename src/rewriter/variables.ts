@@ -55,30 +55,21 @@ function isCredentialName(raw: string, ctx: Context): boolean {
 }
 
 /**
- * Counts references to credential variables (see {@link isCredentialName}) in body[from, to): every line, not
- * only URIs (a foreign or withheld URI, another attribute, a DEFINE value, even a comment: fail closed). A player
- * would copy the viewer's own credentials there from the playlist URL; more references in all than inside
- * credentialed URIs refuses the playlist.
+ * How many references to credential variables (see {@link isCredentialName}) text[from, to) holds. The scan counts
+ * them in every line, not only URIs (a foreign or withheld URI, another attribute, a DEFINE value, even a comment:
+ * fail closed), and again in each URI that gets credentials: a player would copy the viewer's own credentials out
+ * of the playlist URL into the others, so more references in all than inside credentialed URIs refuses the playlist.
  */
-export function countVariableReferences(body: string, from: number, to: number, ctx: Context): void {
-  let pos = body.indexOf('{$', from);
+export function credentialReferences(text: string, from: number, to: number, ctx: Context): number {
+  let count = 0;
+  let pos = text.indexOf('{$', from);
   while (pos !== -1 && pos < to) {
-    const close = body.indexOf('}', pos + 2);
-    if (close === -1 || close >= to) return;
-    if (ctx.credentialVariables.has(body.slice(pos + 2, close))) ctx.credentialVariableReferences++;
-    pos = body.indexOf('{$', pos + 2);
+    const close = text.indexOf('}', pos + 2);
+    if (close === -1 || close >= to) break;
+    if (ctx.credentialVariables.has(text.slice(pos + 2, close))) count++;
+    pos = text.indexOf('{$', pos + 2);
   }
-}
-
-/** Counts references to credential variables in a URI that is getting credentials. */
-export function countCredentialReferences(uri: string, ctx: Context): void {
-  let pos = uri.indexOf('{$');
-  while (pos !== -1) {
-    const close = uri.indexOf('}', pos + 2);
-    if (close === -1) return;
-    if (ctx.credentialVariables.has(uri.slice(pos + 2, close))) ctx.credentialedReferences++;
-    pos = uri.indexOf('{$', pos + 2);
-  }
+  return count;
 }
 
 /** How much of a URI, variables substituted, is enough to know its scheme and host. */
