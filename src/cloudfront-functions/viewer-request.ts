@@ -1,6 +1,6 @@
 /**
  * viewer-request as a CloudFront Function (cloudfront-js-2.0): the same rule as the Lambda@Edge viewer-request
- * (src/edge/suffix.ts), built by scripts/build.mjs into dist/cloudfront-functions/viewer-request.js, whose text is
+ * (suffixedQuery, src/cloudfront/credentials.ts), built by scripts/build.mjs into dist/cloudfront-functions/viewer-request.js, whose text is
  * template.yaml's ViewerRequestCloudFrontFunction FunctionCode (test/edge/cloudfront-function.test.ts keeps them
  * equal). Template parameter ViewerRequestKind chooses this or the Lambda@Edge function.
  *
@@ -8,23 +8,15 @@
  * only viewer events cannot mix the two kinds.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html
  */
-import { cfQueryString } from '../edge/cf-query.js';
-import type { CfFunctionValues } from '../edge/cf-query.js';
-import { suffixedQuery } from '../edge/suffix.js';
-
-export interface CfViewerRequest {
-  method: string;
-  uri: string;
-  querystring: CfFunctionValues | string;
-  headers: CfFunctionValues;
-  cookies: CfFunctionValues;
-}
+import { suffixedQuery } from '../cloudfront/credentials.js';
+import { cfQueryString } from '../cloudfront/function-event.js';
+import type { CfFunctionRequest } from '../cloudfront/function-event.js';
 
 /**
  * Returns the request with the credentials copied to suffixed params (the query as a string). Never throws: on any
  * surprise the request goes on unchanged, as with the Lambda@Edge handler.
  */
-export function handler(event: { request: CfViewerRequest }): CfViewerRequest {
+export function handler(event: { request: CfFunctionRequest }): CfFunctionRequest {
   const request = event.request;
   try {
     const next = suffixedQuery(request.uri, cfQueryString(request.querystring));

@@ -7,5 +7,8 @@
 export const CREDENTIAL_PARAMS = ['Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
 /** Every param CloudFront strips before the origin (Expires marks a canned policy). */
 export const SIGNED_URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
-/** The suffix the viewer-request handler appends (`Policy-PREFIX`, ...): a build-time constant. */
-export const DEFAULT_CREDENTIAL_SUFFIX = '-PREFIX';
+/**
+ * The suffix viewer-request appends (`Policy-PREFIX`, ...): a build-time constant. Must match the playlist origin
+ * request policy's query-string whitelist in template.yaml (test/template checks it).
+ */
+export const CREDENTIAL_SUFFIX = '-PREFIX';

@@ -1,21 +1,11 @@
 /**
- * CloudFront signed-URL credentials as raw query bytes.
+ * Raw query strings: splitting, joining and stripping CloudFront's signed-URL params (the credentials
+ * themselves are read in credentials.ts).
  *
  * Values are never decoded or re-encoded: CloudFront compares the exact bytes it signed, and a
  * URLSearchParams round trip turns `~` into `%7E` (and `-`/`_` survive only by luck), breaking the signature.
  */
-import { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS } from './params.js';
-export type CredentialParam = (typeof SIGNED_URL_PARAMS)[number];
-
-/** Raw (still percent-encoded, exactly as sent) credential values. */
-export type Credentials = Partial<Record<CredentialParam, string>>;
-
-/**
- * - `custom`: Policy + Signature + Key-Pair-Id: one signature covers a whole folder, so it can be propagated.
- * - `canned`: Expires without Policy: covers exactly one URL, so it cannot be propagated.
- * - `none`: no usable credentials (absent or incomplete).
- */
-export type CredentialKind = 'custom' | 'canned' | 'none';
+import { SIGNED_URL_PARAMS } from './params.js';
 
 /** One `name=value` pair of a query string, as raw bytes; `value` is undefined for a bare `name`. */
 export interface QueryPair {
@@ -33,44 +23,6 @@ export function splitQuery(query: string): QueryPair[] {
     pairs.push(eq === -1 ? { name: piece, value: undefined } : { name: piece.slice(0, eq), value: piece.slice(eq + 1) });
   }
   return pairs;
-}
-
-/**
- * Reads credentials named `<Param><suffix>` from a raw query string.
- * A param that appears more than once is ambiguous (which copy did CloudFront check?), so it is dropped.
- */
-export function readCredentials(query: string, suffix = ''): Credentials {
-  const found: Credentials = {};
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  for (const { name, value } of splitQuery(query)) {
-    if (!name.endsWith(suffix)) continue;
-    const base = suffix === '' ? name : name.slice(0, name.length - suffix.length);
-    if (!(SIGNED_URL_PARAMS as readonly string[]).includes(base) || value === undefined || value === '') continue;
-    if (seen.has(base)) dup.add(base);
-    seen.add(base);
-    found[base as CredentialParam] = value;
-  }
-  for (const name of dup) delete found[name as CredentialParam];
-  return found;
-}
-
-/** Classifies credentials; see {@link CredentialKind}. */
-export function credentialKind(c: Credentials): CredentialKind {
-  if (c.Signature === undefined || c['Key-Pair-Id'] === undefined) return 'none';
-  if (c.Policy !== undefined) return 'custom';
-  if (c.Expires !== undefined) return 'canned';
-  return 'none';
-}
-
-/** `Policy=...&Signature=...&Key-Pair-Id=...[&Hash-Algorithm=...]` for a custom policy, raw bytes. */
-export function credentialQuery(c: Credentials): string {
-  const parts: string[] = [];
-  for (const name of CREDENTIAL_PARAMS) {
-    const value = c[name];
-    if (value !== undefined) parts.push(`${name}=${value}`);
-  }
-  return parts.join('&');
 }
 
 /** A query string from raw pairs (the inverse of {@link splitQuery}, byte for byte). */

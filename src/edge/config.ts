@@ -2,10 +2,6 @@
  * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
  * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
  */
-import { DEFAULT_CREDENTIAL_SUFFIX } from '../cloudfront/params.js';
-
-/** Suffix of the copied credential params (`Policy-PREFIX`, ...). Must match the origin request policy's whitelist. */
-export const CREDENTIAL_SUFFIX = DEFAULT_CREDENTIAL_SUFFIX;
 
 /**
  * `max-age` (seconds) of a rewritten playlist when the playlist says nothing better (a multivariant playlist, or

@@ -2,7 +2,7 @@
  * Structured logging for the edge functions: one JSON line per call, with credential values redacted.
  * Lambda@Edge writes stdout to CloudWatch Logs in the region nearest the viewer.
  */
-import { CREDENTIAL_SUFFIX } from './config.js';
+import { CREDENTIAL_SUFFIX } from '../cloudfront/params.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

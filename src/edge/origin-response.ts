@@ -5,23 +5,19 @@
  * body from the origin itself, rewrites it with the pure rewriter and returns it as a generated body.
  * Everything else passes through untouched. Viewers only ever see short generic bodies; details go to logs.
  */
-import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
-import { credentialKind, headerValue, policyExpiry, readCredentials, STATUS_TEXT, withoutSuffixedParams } from '../cloudfront/index.js';
+import type { CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
+import { CREDENTIAL_SUFFIX, credentialKind, headerValue, policyExpiry, readCredentials, withoutSuffixedParams } from '../cloudfront/index.js';
 import type { Credentials } from '../cloudfront/index.js';
 import { DEFAULT_CHUNK_CHARS, isPlaylist, rewritePlaylistInChunks } from '../rewriter/index.js';
 import type { ChunkedRewrite, RefusalReason, RewriteOptions } from '../rewriter/index.js';
-import { CONTENT_CODINGS, encodeBody } from './body.js';
+import { encodeBody } from './body.js';
 import type { ContentCoding, EncodedBody } from './body.js';
 import {
   COMPACT_DEFINE,
-  CREDENTIAL_SUFFIX,
-  DEFAULT_MAX_AGE_SECONDS,
   HEADERS,
   MAX_GENERATED_RESPONSE_BYTES,
   MAX_ORIGIN_PLAYLIST_BYTES,
-  PLAYLIST_CONTENT_TYPE,
   PLAYLIST_CONTENT_TYPES,
-  RETRY_AFTER_SECONDS,
   REWRITE_LIMITS,
 } from './config.js';
 import { OriginFetchError } from '../errors.js';
@@ -30,103 +26,18 @@ import type { FetchedBody } from './fetch-body.js';
 import { playlistMaxAgeLimit } from './freshness.js';
 import { eventValidator, readThrough } from './origin-cache.js';
 import { log } from './log.js';
+import { acceptedCoding, errorResponse, generatedSize, maxAgeSeconds, setHeader, setRewrittenHeaders } from './response.js';
+import type { EdgeResponse } from './response.js';
+
+export type { EdgeResponse };
 
 const FN = 'origin-response';
-
-/** An origin-response result: the response, optionally with a generated body. */
-export interface EdgeResponse extends CloudFrontResponse {
-  body?: string;
-  bodyEncoding?: 'text' | 'base64';
-}
-
-/**
- * Headers that describe the origin's bytes and would lie about a generated body. Read-only headers
- * (`transfer-encoding`, `via`) are never touched: changing them makes CloudFront answer 502.
- */
-const STALE_HEADERS = [
-  'content-length', 'content-encoding', 'content-md5', 'content-range', 'accept-ranges', 'etag', 'last-modified',
-  'expires', 'age', 'cache-control', 'content-type', 'x-amz-version-id', 'x-amz-server-side-encryption',
-];
-
-function setHeader(headers: CloudFrontHeaders, key: string, value: string): void {
-  headers[key.toLowerCase()] = [{ key, value }];
-}
-
-function dropStaleHeaders(headers: CloudFrontHeaders): void {
-  for (const name of Object.keys(headers)) {
-    if (STALE_HEADERS.includes(name) || name.startsWith('x-amz-checksum-') || name.startsWith('x-amz-meta-')) {
-      delete headers[name];
-    }
-  }
-}
 
 /** True for a `.m3u8` URI or a playlist content type (RFC 8216 section 4). */
 export function looksLikePlaylist(uri: string, contentType: string | undefined): boolean {
   if (uri.toLowerCase().endsWith('.m3u8')) return true;
   const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
   return PLAYLIST_CONTENT_TYPES.has(type);
-}
-
-/**
- * The best coding the viewer accepts (`br`, then `gzip`; RFC 9110 section 12.5.3: `q=0` refuses, `*` stands for
- * any coding not named), or undefined for identity only. In origin events CloudFront passes the Accept-Encoding
- * the playlist origin request policy forwards (normalized to e.g. `br,gzip` when it touches it at all).
- */
-export function acceptedCoding(headers: CloudFrontHeaders): ContentCoding | undefined {
-  const q = new Map<string, number>();
-  for (const { value } of headers['accept-encoding'] ?? []) {
-    for (const part of value.split(',')) {
-      const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      if (coding === '') continue;
-      const qv = params.find((p) => p.startsWith('q='));
-      const weight = qv === undefined ? 1 : Number(qv.slice(2));
-      q.set(coding, Number.isFinite(weight) ? weight : 0);
-    }
-  }
-  return CONTENT_CODINGS.find((c) => (q.get(c) ?? q.get('*') ?? 0) > 0);
-}
-
-/**
- * max-age (seconds) for a rewritten playlist: `limit` (from the playlist, see freshness.ts; the default when
- * unknown), lowered by the origin's own max-age / no-cache and by the policy's DateLessThan so a cached copy never
- * outlives its credentials. Unknown expiry gives 0.
- */
-export function maxAgeSeconds(
-  expiresAt: number | undefined,
-  originCacheControl: string | undefined,
-  nowMs = Date.now(),
-  limit = DEFAULT_MAX_AGE_SECONDS,
-): number {
-  if (expiresAt === undefined) return 0;
-  let age = Math.min(limit, Math.floor(expiresAt - nowMs / 1000));
-  const cc = (originCacheControl ?? '').toLowerCase();
-  if (/(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,=])/.test(cc)) age = 0;
-  const m = /(?:^|[\s,])max-age\s*=\s*"?(\d{1,10})/.exec(cc);
-  if (m) age = Math.min(age, Number(m[1]));
-  return Math.max(0, age);
-}
-
-/** Size CloudFront counts against the generated-response limit: header lines plus body as sent. */
-export function generatedSize(headers: CloudFrontHeaders, body: string): number {
-  let size = Buffer.byteLength(body, 'utf8');
-  for (const values of Object.values(headers)) {
-    for (const { key = '', value } of values) size += Buffer.byteLength(`${key}: ${value}\r\n`, 'utf8');
-  }
-  return size;
-}
-
-/** Replaces the response with a short generic error: no origin text, no AWS error text, no credentials. */
-function errorResponse(response: EdgeResponse, status: 403 | 404 | 502 | 503): EdgeResponse {
-  dropStaleHeaders(response.headers);
-  const text = STATUS_TEXT[status]!;
-  response.status = String(status);
-  response.statusDescription = text;
-  setHeader(response.headers, 'Content-Type', 'text/plain; charset=utf-8');
-  setHeader(response.headers, 'Cache-Control', 'no-store');
-  if (status === 503) setHeader(response.headers, 'Retry-After', String(RETRY_AFTER_SECONDS));
-  response.body = `${text}\n`;
-  response.bodyEncoding = 'text';
-  return response;
 }
 
 const FETCH_STATUS = {
@@ -247,18 +158,8 @@ function rewriteOptions({ config, request }: Exchange, credentials: Credentials)
 /** Step 4: the rewritten playlist as the response, encoded as the viewer accepts, or the refusal. */
 async function respond(exchange: Exchange, rewrite: ChunkedRewrite, credentials: Credentials, maxAgeLimit: number): Promise<EdgeResponse> {
   const { request, response, log: where } = exchange;
-  const originCacheControl = headerValue(response.headers, 'cache-control');
-  dropStaleHeaders(response.headers);
-  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), originCacheControl, Date.now(), maxAgeLimit);
-  setHeader(response.headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
-  // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
-  setHeader(response.headers, 'Cache-Control', `private, max-age=${maxAge}`);
-  setHeader(response.headers, HEADERS.rewrite, 'rewritten');
-  // The body depends on Accept-Encoding whether or not it ends up encoded; the origin's own Vary (S3 sends
-  // `Origin, Access-Control-Request-*` once the bucket has CORS rules) still holds for the CORS headers.
-  const vary = (headerValue(response.headers, 'vary') ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
-  if (!vary.some((v) => v.toLowerCase() === 'accept-encoding' || v === '*')) vary.push('Accept-Encoding');
-  setHeader(response.headers, 'Vary', vary.join(', '));
+  const maxAge = maxAgeSeconds(policyExpiry(credentials.Policy!), headerValue(response.headers, 'cache-control'), Date.now(), maxAgeLimit);
+  setRewrittenHeaders(response.headers, maxAge);
 
   const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');

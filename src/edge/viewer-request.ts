@@ -7,10 +7,10 @@
  * playlist request and its bundle must stay a few KB.
  */
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
+import { suffixedQuery } from '../cloudfront/credentials.js';
 import { log } from './log.js';
-import { suffixedQuery } from './suffix.js';
 
-export { suffixCredentials } from './suffix.js';
+export { suffixCredentials } from '../cloudfront/credentials.js';
 
 /**
  * Lambda@Edge viewer-request handler. Never throws: on any surprise the request goes on unchanged (CloudFront

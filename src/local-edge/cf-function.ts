@@ -7,21 +7,12 @@
  */
 import { Script, createContext } from 'node:vm';
 import type { Context } from 'node:vm';
-import { cfQueryString } from '../edge/cf-query.js';
-import type { CfFunctionValues } from '../edge/cf-query.js';
+import { cfQueryString } from '../cloudfront/function-event.js';
+import type { CfFunctionRequest, CfFunctionValues } from '../cloudfront/function-event.js';
 import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../errors.js';
 import type { CloudFrontFunctionModel } from './template.js';
 
-export type { CfFunctionValues };
-
-export interface CfFunctionRequest {
-  method: string;
-  uri: string;
-  /** As CloudFront hands it over; a function may return it as a string instead. */
-  querystring: CfFunctionValues | string;
-  headers: CfFunctionValues;
-  cookies: CfFunctionValues;
-}
+export type { CfFunctionRequest, CfFunctionValues };
 
 export interface CfFunctionEvent {
   version: '1.0';

@@ -3,22 +3,16 @@
  * what happened to each URI. Built once per playlist by {@link makeContext}.
  */
 import { InvalidOptionError } from '../errors.js';
-import { DEFAULT_CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials } from '../cloudfront/index.js';
+import { credentialParamNames, credentialWriter } from './credentials.js';
+import type { CredentialWriter } from './credentials.js';
 import type { RefusalReason, RewriteOptions, RewriteResult, WithheldReason } from './types.js';
 
 export interface Context {
   viewer: URL;
   allowHosts: ReadonlySet<string>;
-  /** `Policy=..&Signature=..&Key-Pair-Id=..[&Hash-Algorithm=..]`, raw bytes. */
-  credentials: string;
-  /** `?` + credentials, one flat string shared by every URI without a query. */
-  queryCredentials: string;
-  /** The credentials themselves even when `credentials` is the compact form's `{$cfhls}`. */
-  literalCredentials: string;
-  literalQueryCredentials: string;
-  /** Param names removed from a URI before the credentials are appended (so rewriting is idempotent). */
-  stripNames: ReadonlySet<string>;
-  /** stripNames in lower case: the QUERYPARAM/IMPORT names that would hand a player the viewer's credentials. */
+  /** Writes the viewer's credentials into URIs (the only holder of their bytes). */
+  credentials: CredentialWriter;
+  /** The signed-URL param names in lower case: the QUERYPARAM/IMPORT names that would hand a player the viewer's credentials. */
   credentialNamesLower: ReadonlySet<string>;
   /** EXT-X-DEFINE NAME/VALUE variables; AMBIGUOUS marks a name players could read differently. */
   variables: Map<string, string | typeof AMBIGUOUS>;
@@ -41,9 +35,6 @@ export interface Context {
 /** A variable whose value players could read differently: URIs that need its value get no credentials. */
 export const AMBIGUOUS = Symbol('ambiguous variable');
 
-/** CloudFront's URL-safe base64 (`-`, `_`, `~`), key ids, and percent-encoding. Anchored, no nesting: linear. */
-const SAFE_CREDENTIAL = /^[A-Za-z0-9_~.%-]+$/;
-
 export function makeContext(options: RewriteOptions): Context {
   let viewer: URL;
   try {
@@ -54,34 +45,18 @@ export function makeContext(options: RewriteOptions): Context {
   if (viewer.protocol !== 'https:' && viewer.protocol !== 'http:') {
     throw new InvalidOptionError(`url must be an http(s) URL, got ${viewer.protocol}`);
   }
-  const suffix = options.credentialSuffix ?? '';
-  const rawQuery = rawQueryOf(options.url);
-  const credentials = options.credentials ?? readCredentials(rawQuery, suffix);
-  // Credentials are written into quoted attributes and URI lines: anything beyond URL-safe base64 and
-  // percent-encoding (a quote, a comma, a space, a newline) would break the playlist, so it is not propagated.
-  const kind = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v)) ? credentialKind(credentials) : 'none';
   const allowHosts = new Set<string>();
   for (const host of options.allowHosts ?? []) {
     const h = normalizeAllowedHost(host);
     if (h !== undefined) allowHosts.add(h);
   }
-  const stripNames = new Set<string>();
-  for (const name of SIGNED_URL_PARAMS) {
-    stripNames.add(name);
-    stripNames.add(name + DEFAULT_CREDENTIAL_SUFFIX);
-    if (suffix !== '') stripNames.add(name + suffix);
-  }
-  const query = credentialQuery(credentials);
+  const paramNames = credentialParamNames(options.credentialSuffix ?? '');
+  const { writer, skipped } = credentialWriter(options, paramNames);
   const context: Context = {
     viewer,
     allowHosts,
-    credentials: query,
-    // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
-    queryCredentials: ['?', query].join(''),
-    literalCredentials: query,
-    literalQueryCredentials: ['?', query].join(''),
-    stripNames,
-    credentialNamesLower: new Set([...stripNames].map((n) => n.toLowerCase())),
+    credentials: writer,
+    credentialNamesLower: new Set([...paramNames].map((n) => n.toLowerCase())),
     variables: new Map(),
     credentialVariables: new Set(),
     credentialedReferences: 0,
@@ -91,8 +66,7 @@ export function makeContext(options: RewriteOptions): Context {
     withheld: {},
     maxAttributes: options.limits?.maxAttributes ?? Infinity,
   };
-  if (kind === 'canned') context.skipped = 'canned-policy';
-  else if (kind === 'none') context.skipped = 'no-credentials';
+  if (skipped !== undefined) context.skipped = skipped;
   return context;
 }
 
@@ -115,14 +89,6 @@ function normalizeAllowedHost(entry: string): string | undefined {
     throw new InvalidOptionError(`allowHosts entry ${JSON.stringify(trimmed.slice(0, 100))} is not a host name with an optional port`);
   }
   return url.host;
-}
-
-/** The query of a URL exactly as written (no decoding), without `?` and fragment. */
-function rawQueryOf(url: string): string {
-  const hash = url.indexOf('#');
-  const head = hash === -1 ? url : url.slice(0, hash);
-  const q = head.indexOf('?');
-  return q === -1 ? '' : head.slice(q + 1);
 }
 
 export function untouched(uri: string, ctx: Context): string {

@@ -17,5 +17,5 @@ export type {
   WithheldReason,
   RefusalReason,
 } from './types.js';
-export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './compact.js';
-export type { CompactSkip } from './compact.js';
+export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './credentials.js';
+export type { CompactSkip } from './credentials.js';

@@ -4,6 +4,7 @@
  */
 import { DEFINE_TAG, PREFETCH_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
 import type { UriKind } from '../hls/index.js';
+import type { CredentialForm } from './credentials.js';
 import { untouched, withhold } from './context.js';
 import type { Context } from './context.js';
 import { ambiguity, qualifies } from './host-rule.js';
@@ -110,38 +111,5 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
   if (hasVariables && ctx.credentialVariables.size > 0) ctx.credentialedReferences += credentialReferences(uri, 0, uri.length, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
-  return appendCredentials(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, ctx, form);
-}
-
-
-
-/** `literal`: the credentials themselves, even in the compact form (where `as-configured` is `{$cfhls}`). */
-type CredentialForm = 'as-configured' | 'literal';
-
-/**
- * Appends the credentials to the query (before any fragment), after removing credentials already present,
- * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
- */
-function appendCredentials(uri: string, ctx: Context, form: CredentialForm): string {
-  const [credentials, queryCredentials] = form === 'literal'
-    ? [ctx.literalCredentials, ctx.literalQueryCredentials]
-    : [ctx.credentials, ctx.queryCredentials];
-  const hash = uri.indexOf('#');
-  const fragment = hash === -1 ? '' : uri.slice(hash);
-  const head = hash === -1 ? uri : uri.slice(0, hash);
-  const q = head.indexOf('?');
-  if (q === -1) return hash === -1 ? head + queryCredentials : `${head}${queryCredentials}${fragment}`;
-  const path = head.slice(0, q);
-  const query = head.slice(q + 1);
-  let kept = query;
-  if (query.includes('=')) {
-    const pieces = query.split('&');
-    const keep = pieces.filter((piece) => {
-      const eq = piece.indexOf('=');
-      return !ctx.stripNames.has(eq === -1 ? piece : piece.slice(0, eq));
-    });
-    if (keep.length !== pieces.length) kept = keep.join('&');
-  }
-  const separator = kept === '' || kept.endsWith('&') ? '' : '&';
-  return `${path}?${kept}${separator}${credentials}${fragment}`;
+  return ctx.credentials.append(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, form);
 }

@@ -12,7 +12,6 @@ import { BOM } from '../hls/index.js';
 import { makeContext } from './context.js';
 import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
-import { COMPACT_REFERENCE, compactSkip, withCompactHeader } from './compact.js';
 import type { RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
 import { credentialReferences } from './variables.js';
 
@@ -178,18 +177,10 @@ function startScan(text: string, options: RewriteOptions): Scan {
   // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
   let body = text.startsWith(BOM) ? text.slice(1) : text;
   let compact: RewriteResult['compact'];
-  if (options.compact === true && ctx.skipped === undefined) {
-    compact = compactSkip(body, ctx.credentials) ?? 'applied';
-    if (compact === 'applied') {
-      body = withCompactHeader(body, ctx.credentials);
-      ctx.credentials = COMPACT_REFERENCE;
-      ctx.queryCredentials = `?${COMPACT_REFERENCE}`;
-    }
-  }
+  if (options.compact === true && ctx.skipped === undefined) ({ body, compact } = ctx.credentials.compact(body));
   const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
   // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
-  const perUri = Math.max(ctx.queryCredentials.length, ctx.literalQueryCredentials.length);
-  const maxRewritten = Math.floor((maxOutputChars - body.length) / perUri);
+  const maxRewritten = Math.floor((maxOutputChars - body.length) / ctx.credentials.maxGrowth);
   return { body, ctx, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
 }
 
@@ -235,7 +226,7 @@ function scanRange(scan: Scan, from: number, to: number): string | undefined {
     if (read && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
       // Fast path for the common segment line ("seg123.ts", "v1/index.m3u8"): a relative reference with nothing
       // to parse, so the credentials go straight after it. Same result as rewriteLine, without the copies.
-      out.push(body.slice(copied, end), ctx.queryCredentials);
+      ctx.credentials.pushPlain(out, body.slice(copied, end));
       ctx.rewritten++;
       copied = end;
     } else if (read) {

@@ -1,4 +1,4 @@
-import type { CompactSkip } from './compact.js';
+import type { CompactSkip } from './credentials.js';
 import type { Credentials } from '../cloudfront/index.js';
 
 /** Options of {@link rewritePlaylist}. */

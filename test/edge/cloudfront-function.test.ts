@@ -8,7 +8,7 @@ import { loadEvent } from '../helpers/events.js';
 import { cloudFrontFunctionRunner, deployedCode, ROOT } from '../helpers/cloudfront-function.js';
 
 // The viewer-request CloudFront Function is built from the same TypeScript rule as the Lambda@Edge handler
-// (src/edge/suffix.ts). These tests hold the deployed code (template.yaml) to the source and to the Lambda@Edge
+// (src/cloudfront/credentials.ts). These tests hold the deployed code (template.yaml) to the source and to the Lambda@Edge
 // handler on every recorded event; test/hostile/viewer-request.test.ts runs the hostile cases on both.
 
 const cf = cloudFrontFunctionRunner();

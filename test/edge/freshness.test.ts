@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FINISHED_MAX_AGE_SECONDS, playlistMaxAgeLimit } from '../../src/edge/freshness.js';
 import { DEFAULT_MAX_AGE_SECONDS } from '../../src/edge/config.js';
-import { maxAgeSeconds } from '../../src/edge/origin-response.js';
+import { maxAgeSeconds } from '../../src/edge/response.js';
 
 const live = (target: number, extra = '') => `#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:${target}\n${extra}#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:${target},\nseg7.ts\n`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedCoding, generatedSize, looksLikePlaylist, maxAgeSeconds } from '../../src/edge/origin-response.js';
+import { looksLikePlaylist } from '../../src/edge/origin-response.js';
+import { acceptedCoding, generatedSize, maxAgeSeconds } from '../../src/edge/response.js';
 import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/fetch-body.js';
 
 describe('S3 origin details', () => {

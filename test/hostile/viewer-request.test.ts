@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/edge/viewer-request.js';
 import { setLogSink } from '../../src/edge/log.js';
-import { readCredentials } from '../../src/cloudfront/index.js';
+import { readCredentials, suffixCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 import { cloudFrontFunctionRunner } from '../helpers/cloudfront-function.js';
 
@@ -111,6 +111,20 @@ describe.each(KINDS)('viewer-request ($kind) on hostile query strings', ({ run, 
     const out = await run(query);
     expect(out).not.toContain('forged');
     expect(out).not.toContain(SUFFIX);
+  });
+
+  it('treats a credential sent twice as absent on both sides of the suffix contract, even when one copy is empty', () => {
+    // suffixCredentials and readCredentials share one scan (src/cloudfront/credentials.ts): a repeated name is
+    // ambiguous whatever its values, so neither half may pick one of them.
+    const cases = [
+      ['Policy=p&Signature=&Signature=s&Key-Pair-Id=K1', 'Policy-PREFIX=p&Signature-PREFIX=&Signature-PREFIX=s&Key-Pair-Id-PREFIX=K1'],
+      ['Policy=p&Signature&Signature=s&Key-Pair-Id=K1', 'Policy-PREFIX=p&Signature-PREFIX&Signature-PREFIX=s&Key-Pair-Id-PREFIX=K1'],
+    ];
+    for (const [signed, suffixed] of cases) {
+      expect(suffixCredentials(signed!)).toBe(signed);
+      expect(readCredentials(signed!)).toEqual({ Policy: 'p', 'Key-Pair-Id': 'K1' });
+      expect(readCredentials(suffixed!, SUFFIX)).toEqual({ Policy: 'p', 'Key-Pair-Id': 'K1' });
+    }
   });
 
   it('keeps percent-encoded look-alike names as the viewer sent them, where origin-response never reads them', async () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIAL_PARAMS, DEFAULT_CREDENTIAL_SUFFIX } from '../../src/cloudfront/index.js';
+import { CREDENTIAL_PARAMS, CREDENTIAL_SUFFIX } from '../../src/cloudfront/index.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import type { Template } from './cfn-yaml.js';
 
@@ -22,7 +22,7 @@ export const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 export const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 /** The suffixed query params the viewer-request handler writes. */
-export const SUFFIXED_PARAMS = CREDENTIAL_PARAMS.map((p) => `${p}${DEFAULT_CREDENTIAL_SUFFIX}`);
+export const SUFFIXED_PARAMS = CREDENTIAL_PARAMS.map((p) => `${p}${CREDENTIAL_SUFFIX}`);
 
 export const EDGE_FUNCTIONS = { ViewerRequestFunction: 'viewer-request', OriginResponseFunction: 'origin-response' } as const;
 
