@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedCoding, generatedSize, looksLikePlaylist, maxAgeSeconds } from '../../src/edge/origin-response.js';
-import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/fetch-body.js';
+import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/s3-get.js';
 
 describe('S3 origin details', () => {
   it.each([
