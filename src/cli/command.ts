@@ -1,3 +1,7 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
 /** One CLI sub-command. `run` returns the process exit code; it writes only through `io`. */
 export interface Command {
   readonly name: string;
@@ -15,6 +19,21 @@ export interface CliIo {
   stderr: { write(chunk: string | Uint8Array): unknown };
 }
 
+/** The option declarations of a command, as `parseArgs` takes them. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+/** What {@link parseOptions} returns for the options `T`: each typed as declared. */
+export type OptionValues<T extends CommandOptions> =
+  ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>['values'];
+
+/**
+ * Parses the options of a command that takes no positional argument; an unknown option or a stray argument is a
+ * usage error (main() prints it with the pointer to --help; --help itself never reaches a command).
+ */
+export function parseOptions<T extends CommandOptions>(argv: string[], options: T): OptionValues<T> {
+  const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  return values;
+}
 
 /** Reads a whole stream into a Buffer. */
 export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikePlaylist } from '../../src/edge/origin-response.js';
 import { acceptedCoding, generatedSize, maxAgeSeconds } from '../../src/edge/response.js';
-import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/fetch-body.js';
+import { classifyS3Error, parseS3Domain, s3Key, s3Url } from '../../src/edge/s3-get.js';
 
 describe('S3 origin details', () => {
   it.each([

@@ -10,9 +10,8 @@
  */
 import { UsageError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { readAll } from '../command.js';
+import { parseOptions, readAll } from '../command.js';
 
 
 
@@ -103,18 +102,12 @@ export const checkKeysCommand: Command = {
   summary: 'Check a key rotation step before deploying (no in-place public key change)',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        deployed: { type: 'string' },
-        'public-key-pem': { type: 'string' },
-        'second-public-key-pem': { type: 'string' },
-        'signing-key-slot': { type: 'string' },
-      },
+    const values = parseOptions(argv, {
+      deployed: { type: 'string' },
+      'public-key-pem': { type: 'string' },
+      'second-public-key-pem': { type: 'string' },
+      'signing-key-slot': { type: 'string' },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (values.deployed === undefined) throw new UsageError('--deployed is required');
     const slot = values['signing-key-slot'];
     if (slot !== undefined && slot !== '1' && slot !== '2') throw new UsageError('--signing-key-slot must be 1 or 2');

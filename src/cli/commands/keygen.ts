@@ -1,10 +1,10 @@
 import { UsageError } from '../../errors.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { generateKeyPair } from '../../signer/keys.js';
 import type { SignerKeyType } from '../../signer/keys.js';
 import type { Command } from '../command.js';
+import { parseOptions } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls keygen [--type rsa|ecdsa] [--out DIR] [--force]
 
@@ -25,13 +25,11 @@ export const keygenCommand: Command = {
   summary: 'Create an RSA-2048 or ECDSA P-256 key pair for CloudFront signed URLs',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { type: { type: 'string', default: 'rsa' }, out: { type: 'string', default: '.' }, force: { type: 'boolean', default: false } },
+    const values = parseOptions(argv, {
+      type: { type: 'string', default: 'rsa' },
+      out: { type: 'string', default: '.' },
+      force: { type: 'boolean', default: false },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const type = values.type;
     if (type !== 'rsa' && type !== 'ecdsa') throw new UsageError(`--type must be rsa or ecdsa, not "${type}"`);
     const pair = generateKeyPair({ type: type as SignerKeyType });

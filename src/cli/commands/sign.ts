@@ -1,9 +1,9 @@
 import { UsageError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { setCookieHeaders, signCookies, signUrl } from '../../signer/sign.js';
 import type { SignOptions } from '../../signer/sign.js';
 import type { Command } from '../command.js';
+import { parseOptions } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls sign --url URL --key-pair-id ID --private-key FILE [options]
 
@@ -25,28 +25,23 @@ Options:
   --cookie-domain DOMAIN  Domain attribute of the cookies (default: the URL's host)
 `;
 
-type SignValues = ReturnType<typeof parseSignArgs>['values'];
+type SignValues = ReturnType<typeof parseSignArgs>;
 
 function parseSignArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      'key-pair-id': { type: 'string' },
-      'private-key': { type: 'string' },
-      'passphrase-env': { type: 'string' },
-      resource: { type: 'string' },
-      'expires-in': { type: 'string' },
-      expires: { type: 'string' },
-      'not-before': { type: 'string' },
-      ip: { type: 'string' },
-      hash: { type: 'string', default: 'sha1' },
-      canned: { type: 'boolean', default: false },
-      cookies: { type: 'boolean', default: false },
-      'cookie-domain': { type: 'string' },
-    },
+  return parseOptions(argv, {
+    url: { type: 'string' },
+    'key-pair-id': { type: 'string' },
+    'private-key': { type: 'string' },
+    'passphrase-env': { type: 'string' },
+    resource: { type: 'string' },
+    'expires-in': { type: 'string' },
+    expires: { type: 'string' },
+    'not-before': { type: 'string' },
+    ip: { type: 'string' },
+    hash: { type: 'string', default: 'sha1' },
+    canned: { type: 'boolean', default: false },
+    cookies: { type: 'boolean', default: false },
+    'cookie-domain': { type: 'string' },
   });
 }
 
@@ -75,8 +70,7 @@ async function readKeyFile(keyFile: string): Promise<string> {
 }
 
 /** Checks the arguments and reads the key: the options to sign with. */
-async function signOptionsOf(values: SignValues, positionals: string[]): Promise<SignOptions> {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+async function signOptionsOf(values: SignValues): Promise<SignOptions> {
   const url = values.url;
   const keyPairId = values['key-pair-id'];
   const keyFile = values['private-key'];
@@ -112,8 +106,8 @@ export const signCommand: Command = {
   summary: 'Print a CloudFront signed URL (custom policy for the folder) or signed cookies',
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseSignArgs(argv);
-    const options = await signOptionsOf(values, positionals);
+    const values = parseSignArgs(argv);
+    const options = await signOptionsOf(values);
     if (values.cookies) {
       const domain = values['cookie-domain'] ?? new URL(options.url).hostname;
       for (const line of setCookieHeaders(signCookies(options), { domain })) io.stdout.write(`Set-Cookie: ${line}\n`);
