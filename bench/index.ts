@@ -15,6 +15,7 @@ import * as compression from './compression.js';
 import * as cost from './cost.js';
 import * as edgeCost from './edge-cost.js';
 import * as handlers from './handlers.js';
+import * as linearity from './linearity.js';
 import * as rewriter from './rewriter.js';
 import type { HandlerFigures } from './handlers.js';
 import type { RewriterFigures } from './rewriter.js';
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     const r = await rewriter.run({ quick });
     rewriterFigures = r.figures;
     rsaSignMs = r.rsaSignMs;
-    return r.lines;
+    return [...r.lines, '', ...linearity.run({ quick })];
   });
   await section('handlers', 'handlers (per call)', async () => {
     const r = await handlers.run({ quick });
