@@ -33,14 +33,15 @@ export function hostEndsWithin(prefix: string): boolean {
  */
 const UNSTABLE_CHARACTER = /[\s\x00-\x1f\x7f\\]/;
 
-/** Why readers could disagree on where `uri` points, or undefined when they cannot. */
-export function ambiguity(uri: string): WithheldReason | undefined {
+/** Why readers could disagree on where `uri` points, or undefined when they cannot (`kind`: its {@link referenceKind}). */
+export function ambiguity(uri: string, kind = referenceKind(uri)): WithheldReason | undefined {
   if (UNSTABLE_CHARACTER.test(uri)) return 'whitespace-or-control';
-  const kind = referenceKind(uri);
   if (kind === 'scheme-like') return 'scheme-like-prefix';
   if (kind === 'extra-slashes') return 'extra-slashes';
   return undefined;
 }
+
+export type ReferenceKind = 'relative' | 'network-path' | 'absolute' | 'other-scheme' | 'scheme-like' | 'extra-slashes';
 
 /**
  * How a reference starts (RFC 3986 4.1), read strictly enough that WHATWG URL, url-toolkit (hls.js) and ffmpeg
@@ -54,7 +55,7 @@ export function ambiguity(uri: string): WithheldReason | undefined {
  *   resolves it against the page, not the playlist;
  * - `extra-slashes`: `///host` or `https:///host`, a host to WHATWG and a path to RFC 3986 readers.
  */
-export function referenceKind(uri: string): 'relative' | 'network-path' | 'absolute' | 'other-scheme' | 'scheme-like' | 'extra-slashes' {
+export function referenceKind(uri: string): ReferenceKind {
   let colon = -1;
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
@@ -78,10 +79,10 @@ export function referenceKind(uri: string): 'relative' | 'network-path' | 'absol
  * A URI gets credentials only when it resolves to the viewer's own host or an allowed host: credentials are
  * bearer tokens. Relative and root-relative references resolve to the playlist's host (RFC 3986 5.2).
  * Non-HTTP schemes (`skd:`, `data:`, ...) never qualify. `complete` is false when `uri` is only a prefix of
- * the real URI: then its authority must end within the prefix. Callers have ruled out {@link ambiguity}.
+ * the real URI: then its authority must end within the prefix. Callers have ruled out {@link ambiguity} and
+ * pass the {@link referenceKind} they computed for it.
  */
-export function qualifies(uri: string, complete: boolean, viewer: URL, allowHosts: ReadonlySet<string>): boolean {
-  const kind = referenceKind(uri);
+export function qualifies(uri: string, kind: ReferenceKind, complete: boolean, viewer: URL, allowHosts: ReadonlySet<string>): boolean {
   if (kind === 'relative') return true;
   if (kind !== 'absolute' && kind !== 'network-path') return false;
   if (!complete && !hostEndsWithin(uri)) return false;

@@ -7,7 +7,7 @@ import type { UriKind } from '../hls/index.js';
 import type { CredentialForm } from './credentials.js';
 import { untouched, withhold } from './context.js';
 import type { Context } from './context.js';
-import { ambiguity, qualifies } from './host-rule.js';
+import { ambiguity, qualifies, referenceKind } from './host-rule.js';
 import { credentialReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
 /**
@@ -93,7 +93,8 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
 
 /** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
 function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
-  const literalProblem = ambiguity(uri);
+  let kind = referenceKind(uri);
+  const literalProblem = ambiguity(uri, kind);
   if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
   let probe = uri;
   let complete = true;
@@ -101,12 +102,13 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
   if (hasVariables) {
     const sub = substitutedPrefix(uri, ctx);
     if (sub === undefined) return withhold('ambiguous-variable', ctx, uri);
-    const problem = ambiguity(sub.prefix);
+    kind = referenceKind(sub.prefix);
+    const problem = ambiguity(sub.prefix, kind);
     if (problem !== undefined) return withhold(problem, ctx, uri);
     probe = sub.prefix;
     complete = sub.complete;
   }
-  if (!qualifies(probe, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
+  if (!qualifies(probe, kind, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
   ctx.rewritten++;
   if (hasVariables && ctx.credentialVariables.size > 0) ctx.credentialedReferences += credentialReferences(uri, 0, uri.length, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
