@@ -4,14 +4,11 @@
  * the player must substitute the variable (RFC 8216bis 4.3) to send signed requests. Every request the page
  * makes must carry the viewer's own credentials and be answered 2xx. The results feed docs/big-playlists.md, "Player support for the compact form".
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, playUntil, recordRequests, settle } from './helpers/browser.js';
-import { rawParam, startE2eEdge } from './helpers/edge.js';
-import type { E2eEdge, StreamName } from './helpers/edge.js';
+import { describe, expect, it } from 'vitest';
+import { rawParam } from './helpers/edge.js';
+import type { StreamName } from './helpers/edge.js';
 import { ffmpegRead } from './helpers/ffmpeg.js';
-import { startStaticServer } from './helpers/static-server.js';
-import type { StaticServer } from './helpers/static-server.js';
+import { expectSignedPlayback, playSignedMaster, startE2eServersForFile, unsignedOrRefused } from './helpers/session.js';
 
 const PLAY_SECONDS = 3.5;
 const STREAMS: StreamName[] = ['ts-aes', 'fmp4-multi'];
@@ -22,25 +19,8 @@ const PLAYERS = [
   { page: 'native', name: 'Chromium native' },
 ] as const;
 
-let env: E2eEdge;
-let pages: StaticServer;
-let browser: Browser;
-const results: string[] = [];
-
-beforeAll(async () => {
-  [env, pages, browser] = await Promise.all([
-    startE2eEdge(inject('streamsDir'), { parameters: { CompactPlaylists: 'define' } }),
-    startStaticServer(),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await pages?.close();
-  await env?.close();
-  console.log(`compact form (x-cfhls-compact: define):\n${results.join('\n')}`);
-});
+const servers = startE2eServersForFile('compact form (x-cfhls-compact: define)', { players: true, edge: { parameters: { CompactPlaylists: 'define' } } });
+const { env, results } = servers;
 
 /** The first URI line of a playlist. */
 function firstUri(text: string): string {
@@ -49,7 +29,7 @@ function firstUri(text: string): string {
 
 describe('the local edge with CompactPlaylists=define', () => {
   it.each(STREAMS)('serves the %s media playlists in the compact form and the multivariant playlist in full', async (stream) => {
-    const master = env.signMaster(stream);
+    const master = env().signMaster(stream);
     const signature = rawParam(master, 'Signature')!;
     const masterText = await (await fetch(master)).text();
     expect(masterText).not.toContain('EXT-X-DEFINE');
@@ -72,30 +52,11 @@ describe('the local edge with CompactPlaylists=define', () => {
 
 for (const { page: pageName, name } of PLAYERS) describe(`${name} in headless Chromium, compact form`, () => {
   it.each(STREAMS)('plays %s with every request carrying the viewer\'s own credentials and answered 2xx', async (stream) => {
-    const master = env.signMaster(stream);
-    const signature = rawParam(master, 'Signature')!;
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const log = recordRequests(page, env.url, signature);
-      const edgeSeq = env.edge.requests.at(-1)?.seq ?? 0;
-      const played = await playUntil(page, `${pages.url}/pages/${pageName}.html?src=${encodeURIComponent(master)}`, log, {
-        minSeconds: PLAY_SECONDS,
-        timeoutMs: 40_000,
-      });
-      await settle(page, log);
-      const seen = env.edge.requests.filter((e) => e.seq > edgeSeq && e.path.startsWith(`/${stream}/`));
-      const detail = `\npage saw:\n${log.summary()}\nedge saw:\n${seen.map((e) => `${e.path} ${e.status} ${e.credentials}`).join('\n')}`;
-      results.push(`  ${name.padEnd(15)} ${stream.padEnd(10)} played ${played.currentTime.toFixed(2)} s; errors ${JSON.stringify(played.errors)}; `
-        + `edge: ${seen.length} requests, ${seen.filter((e) => !e.signed || e.status >= 300).length} unsigned or refused`);
-      expect(played.errors, detail).toEqual([]);
-      expect(played.currentTime, detail).toBeGreaterThanOrEqual(PLAY_SECONDS);
-      expect(seen.filter((e) => !e.signed || e.status >= 300).map((e) => `${e.path} ${e.status}`), detail).toEqual([]);
-      expect(log.unsigned().map((r) => r.path), detail).toEqual([]);
-      expect(log.failed().map((r) => `${r.path} ${r.failure ?? r.status}`), detail).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const playback = await playSignedMaster(servers, pageName, stream, env().signMaster(stream), PLAY_SECONDS);
+    const { played, edgeSaw } = playback;
+    results.push(`  ${name.padEnd(15)} ${stream.padEnd(10)} played ${played.currentTime.toFixed(2)} s; errors ${JSON.stringify(played.errors)}; `
+      + `edge: ${edgeSaw.length} requests, ${unsignedOrRefused(playback).length} unsigned or refused`);
+    expectSignedPlayback(playback, PLAY_SECONDS);
   });
 });
 
@@ -104,9 +65,9 @@ for (const { page: pageName, name } of PLAYERS) describe(`${name} in headless Ch
 // substitution: update docs/big-playlists.md, "Player support for the compact form", and turn this into a playback assertion.
 describe('ffmpeg, compact form', () => {
   it.each(STREAMS)('cannot read %s: its unsubstituted {$cfhls} requests are refused by the edge', async (stream) => {
-    const edgeSeq = env.edge.requests.at(-1)?.seq ?? 0;
-    const result = await ffmpegRead(env.signMaster(stream));
-    const seen = env.edge.requests.filter((e) => e.seq > edgeSeq && e.path.startsWith(`/${stream}/`));
+    const edgeSeq = env().edge.requests.at(-1)?.seq ?? 0;
+    const result = await ffmpegRead(env().signMaster(stream));
+    const seen = env().edge.requests.filter((e) => e.seq > edgeSeq && e.path.startsWith(`/${stream}/`));
     const refused = seen.filter((e) => !e.signed || e.status >= 300);
     results.push(`  ffmpeg          ${stream.padEnd(10)} exit ${result.code}; edge: ${seen.length} requests, ${refused.length} unsigned or refused`);
     expect(result.code).not.toBe(0);

@@ -14,19 +14,11 @@ import { rawParam, startE2eEdge } from './helpers/edge.js';
 import { ROOT } from './helpers/env.js';
 import type { E2eEdge } from './helpers/edge.js';
 import { childUris } from './helpers/playlist.js';
+import { startE2eServersForFile } from './helpers/session.js';
 import { startStaticServer } from './helpers/static-server.js';
 import type { StaticServer } from './helpers/static-server.js';
 
-let env: E2eEdge;
-const results: string[] = [];
-
-beforeAll(async () => {
-  env = await startE2eEdge(inject('streamsDir'));
-});
-afterAll(async () => {
-  await env?.close();
-  console.log(`isolation:\n${results.join('\n')}`);
-});
+const { env, results } = startE2eServersForFile('isolation');
 
 interface Creds { Policy: string; Signature: string; 'Key-Pair-Id': string }
 
@@ -93,7 +85,7 @@ async function crossViewerFetches(edge: E2eEdge): Promise<{ checked: number; uri
 
 describe('two viewers with different credentials', () => {
   it('never receive each other\'s credentials in the same playlists, fetched interleaved and concurrently', async () => {
-    const { checked, uris, playlists, leaks } = await crossViewerFetches(env);
+    const { checked, uris, playlists, leaks } = await crossViewerFetches(env());
     expect(leaks).toEqual([]);
     expect(checked).toBe(playlists * 2 * 5);
     expect(uris).toBeGreaterThan(checked);
@@ -145,14 +137,14 @@ describe('two viewers with different credentials', () => {
 
     it('each request of each player carries that player\'s own signature', async () => {
       const viewers = [
-        { name: 'A', master: env.signMaster('sample', env.viewerA) },
-        { name: 'B', master: env.signMaster('sample', env.viewerB, { expires: Math.floor(Date.now() / 1000) + 1800 }) },
+        { name: 'A', master: env().signMaster('sample', env().viewerA) },
+        { name: 'B', master: env().signMaster('sample', env().viewerB, { expires: Math.floor(Date.now() / 1000) + 1800 }) },
       ];
       const contexts = await Promise.all(viewers.map(() => browser.newContext()));
       try {
         const runs = await Promise.all(viewers.map(async (v, i) => {
           const page = await contexts[i]!.newPage();
-          const log = recordRequests(page, env.url, rawParam(v.master, 'Signature')!);
+          const log = recordRequests(page, env().url, rawParam(v.master, 'Signature')!);
           const played = await playUntil(page, `${pages.url}/pages/hlsjs.html?src=${encodeURIComponent(v.master)}`, log, { minSeconds: 3, timeoutMs: 40_000 });
           await settle(page, log);
           return { v, log, played };

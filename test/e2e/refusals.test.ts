@@ -4,20 +4,11 @@
  * expired, not yet valid, tampered, signed with an untrusted or the wrong key, for another title, from
  * another IP address. A correctly signed request for the same file is 200 first, so no refusal is vacuous.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { rawParam, startE2eEdge } from './helpers/edge.js';
-import type { E2eEdge } from './helpers/edge.js';
+import { describe, expect, it } from 'vitest';
+import { rawParam } from './helpers/edge.js';
+import { startE2eServersForFile } from './helpers/session.js';
 
-let env: E2eEdge;
-const results: string[] = [];
-
-beforeAll(async () => {
-  env = await startE2eEdge(inject('streamsDir'));
-});
-afterAll(async () => {
-  await env?.close();
-  console.log(`refusals:\n${results.join('\n')}`);
-});
+const { env, results } = startE2eServersForFile('refusals');
 
 const TARGETS = [
   { kind: 'playlist', path: '/ts-aes/hi/index.m3u8' },
@@ -40,28 +31,28 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Each case builds the URL to request for `path`. */
 const CASES: Array<{ name: string; code: string; url: (path: string) => string }> = [
-  { name: 'unsigned', code: 'MissingKey', url: (p) => `${env.url}${p}` },
+  { name: 'unsigned', code: 'MissingKey', url: (p) => `${env().url}${p}` },
   {
     name: 'unsigned but carrying the suffixed copies a playlist hands out',
     code: 'MissingKey',
     url: (p) => {
-      const signed = env.sign(p);
+      const signed = env().sign(p);
       const q = signed.slice(signed.indexOf('?') + 1).split('&').map((kv) => kv.replace('=', '-PREFIX=')).join('&');
-      return `${env.url}${p}?${q}`;
+      return `${env().url}${p}?${q}`;
     },
   },
   {
     name: 'expired',
     code: 'AccessDenied',
-    url: (p) => env.sign(p, env.viewerA, { now: (nowS() - 7200) * 1000, expires: nowS() - 60 }),
+    url: (p) => env().sign(p, env().viewerA, { now: (nowS() - 7200) * 1000, expires: nowS() - 60 }),
   },
-  { name: 'not yet valid', code: 'AccessDenied', url: (p) => env.sign(p, env.viewerA, { notBefore: nowS() + 600 }) },
-  { name: 'with a tampered signature', code: 'AccessDenied', url: (p) => { const u = env.sign(p); return withParam(u, 'Signature', flipChar(rawParam(u, 'Signature')!)); } },
+  { name: 'not yet valid', code: 'AccessDenied', url: (p) => env().sign(p, env().viewerA, { notBefore: nowS() + 600 }) },
+  { name: 'with a tampered signature', code: 'AccessDenied', url: (p) => { const u = env().sign(p); return withParam(u, 'Signature', flipChar(rawParam(u, 'Signature')!)); } },
   {
     name: 'with a policy widened after signing',
     code: 'AccessDenied',
     url: (p) => {
-      const u = env.sign(p);
+      const u = env().sign(p);
       const policy = JSON.parse(Buffer.from(rawParam(u, 'Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString('utf8')) as {
         Statement: Array<{ Condition: { DateLessThan: { 'AWS:EpochTime': number } } }>;
       };
@@ -70,27 +61,27 @@ const CASES: Array<{ name: string; code: string; url: (path: string) => string }
       return withParam(u, 'Policy', b64);
     },
   },
-  { name: 'with a policy that is not base64 JSON', code: 'MalformedPolicy', url: (p) => withParam(env.sign(p), 'Policy', 'bm90IGpzb24_') },
-  { name: 'signed with a key outside the trusted key group', code: 'InvalidKey', url: (p) => env.sign(p, env.outsider) },
+  { name: 'with a policy that is not base64 JSON', code: 'MalformedPolicy', url: (p) => withParam(env().sign(p), 'Policy', 'bm90IGpzb24_') },
+  { name: 'signed with a key outside the trusted key group', code: 'InvalidKey', url: (p) => env().sign(p, env().outsider) },
   {
     name: 'signed with the wrong private key for a trusted Key-Pair-Id',
     code: 'AccessDenied',
-    url: (p) => env.sign(p, { keyPairId: env.viewerA.keyPairId, privateKeyPem: env.outsider.privateKeyPem }),
+    url: (p) => env().sign(p, { keyPairId: env().viewerA.keyPairId, privateKeyPem: env().outsider.privateKeyPem }),
   },
   {
     name: 'carrying credentials for another title',
     code: 'AccessDenied',
     url: (p) => {
-      const other = env.signMaster('fmp4-multi');
-      return `${env.url}${p}${other.slice(other.indexOf('?'))}`;
+      const other = env().signMaster('fmp4-multi');
+      return `${env().url}${p}${other.slice(other.indexOf('?'))}`;
     },
   },
-  { name: 'from an IP address the policy does not allow', code: 'AccessDenied', url: (p) => env.sign(p, env.viewerA, { ipAddress: '192.0.2.0/24' }) },
+  { name: 'from an IP address the policy does not allow', code: 'AccessDenied', url: (p) => env().sign(p, env().viewerA, { ipAddress: '192.0.2.0/24' }) },
 ];
 
 for (const { kind, path } of TARGETS) describe(`a ${kind} request`, () => {
   it('is served when correctly signed (control), also with an IP condition that matches 127.0.0.1', async () => {
-    for (const url of [env.sign(path), env.sign(path, env.viewerB), env.sign(path, env.viewerA, { ipAddress: '127.0.0.1/32' })]) {
+    for (const url of [env().sign(path), env().sign(path, env().viewerB), env().sign(path, env().viewerA, { ipAddress: '127.0.0.1/32' })]) {
       const res = await fetch(url);
       expect(res.status).toBe(200);
       await res.arrayBuffer();
@@ -100,7 +91,7 @@ for (const { kind, path } of TARGETS) describe(`a ${kind} request`, () => {
   for (const { name, code, url } of CASES) it(`is refused with 403 ${code} when ${name}`, async () => {
     const target = url(path);
     expect(new URL(target).pathname).toBe(path);
-    const from = env.edge.requests.at(-1)?.seq ?? 0;
+    const from = env().edge.requests.at(-1)?.seq ?? 0;
     const res = await fetch(target);
     const body = await res.text();
     expect(res.status).toBe(403);
@@ -109,7 +100,7 @@ for (const { kind, path } of TARGETS) describe(`a ${kind} request`, () => {
     expect(body).toContain(`<Code>${code}</Code>`);
     // Nothing about the request's credentials or the check's internals goes back to the viewer.
     expect(body).not.toMatch(/Signature=|Policy=|at .*\.(m?js|ts):\d+/);
-    const entry = env.edge.requests.find((e) => e.seq > from && e.path === path);
+    const entry = env().edge.requests.find((e) => e.seq > from && e.path === path);
     expect(entry?.denied).toBe(code);
     results.push(`  ${kind.padEnd(8)} ${code.padEnd(15)} ${res.status} <- ${name}`);
   });

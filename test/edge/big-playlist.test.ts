@@ -3,27 +3,16 @@
  * rewritten) served by the built origin-response bundle in a fresh node process whose heap the runtime caps
  * (--max-old-space-size), S3 answered by a local HTTP server on 127.0.0.1. Memory bounds, not timings.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunction, ROOT } from '../../bench/bundle.js';
+import { describe, expect, it } from 'vitest';
 import { measureHandlerMemory } from '../../bench/big-playlists.js';
 import { benchCredentials } from '../../bench/generate.js';
+import { buildOriginResponseForFile } from '../helpers/build.js';
 
 const SEGMENTS = 100_000;
 const LIMIT = 1_048_576;
 const MB = 1_048_576;
-let tmp = '';
-let bundle = '';
-
-beforeAll(async () => {
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  tmp = mkdtempSync(join(cache, 'cfhls-big-test-'));
-  bundle = (await buildFunction('origin-response', tmp)).file; // the source as it is now, with the build options
-}, 60_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const bundle = buildOriginResponseForFile('cfhls-big-test-');
 
 /** Lines of the playlist that are URIs (not tags, not blank). */
 function uriLines(text: string): string[] {
@@ -32,7 +21,7 @@ function uriLines(text: string): string[] {
 
 describe('origin-response on a 100k-segment playlist in a 128 MB process', () => {
   it('answers 200 with a gzip body under 1 MB in which every segment carries the credentials, with the heap capped at 128 MB and peak RSS under 128 MB', async () => {
-    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle, maxOldSpaceMb: 128 });
+    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle: bundle(), maxOldSpaceMb: 128 });
     expect(run.child.status).toBe('200');
     expect(run.child.contentEncoding).toBe('gzip');
     expect(run.child.bodyEncoding).toBe('base64');
@@ -49,13 +38,13 @@ describe('origin-response on a 100k-segment playlist in a 128 MB process', () =>
   }, 90_000);
 
   it('keeps its heap small enough to run with a 48 MB heap cap', async () => {
-    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle, maxOldSpaceMb: 48 });
+    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle: bundle(), maxOldSpaceMb: 48 });
     expect(run.child.status).toBe('200');
     expect(run.child.contentEncoding).toBe('gzip');
   }, 90_000);
 
   it('answers the documented 502 with a log line naming the 1 MB limit when the viewer does not accept gzip', async () => {
-    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle, maxOldSpaceMb: 128, acceptEncoding: null });
+    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle: bundle(), maxOldSpaceMb: 128, acceptEncoding: null });
     expect(run.child.status).toBe('502');
     expect(run.body).toBe('Bad Gateway\n');
     const line = run.stdout.split('\n').find((l) => l.includes('generated-response limit'));
@@ -72,7 +61,7 @@ describe('origin-response on a 100k-segment playlist in a 128 MB process', () =>
   }, 90_000);
 
   it('answers 200 with the compact form, gzipped, when x-cfhls-compact is define', async () => {
-    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle, maxOldSpaceMb: 128, compact: true });
+    const run = await measureHandlerMemory({ segments: SEGMENTS, bundle: bundle(), maxOldSpaceMb: 128, compact: true });
     expect(run.child.status).toBe('200');
     expect(run.child.contentEncoding).toBe('gzip');
     const text = gunzipSync(Buffer.from(run.body, 'base64')).toString('utf8');

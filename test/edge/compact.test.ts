@@ -1,57 +1,26 @@
 import { gunzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
-import { setLogSink } from '../../src/edge/log.js';
-import { bodyText, loadEvent } from '../helpers/events.js';
-import { atEndpoint, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
-import type { FaultyS3 } from '../helpers/s3.js';
-import { MASTER, mediaPlaylist, suffixedCreds } from './playlists.js';
+import { bodyText, withAcceptEncoding } from '../helpers/events.js';
+import { MASTER, mediaPlaylist } from './playlists.js';
+import { cf, creds, startScriptedS3ForFile } from './s3-origin.js';
 
 // --------------------------------------------------------------------------------------------- through the handler
 
-let s3: FaultyS3;
-let restoreEnv: () => void;
-let logs: string[] = [];
-let restoreSink: (line: string) => void;
-const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
-
-/** S3 (a local HTTP server) answers every GetObject with `body`. */
-function serve(body: string): void {
-  s3.otherwise = s3Object(body);
-}
+const { logs, event, serve } = startScriptedS3ForFile();
 
 /** The recorded S3 event with the compact header set on the origin (as template.yaml does when enabled). */
 function compactEvent(value = 'define'): CloudFrontResponseEvent {
-  const event = atEndpoint(loadEvent('origin-response/s3-playlist-200'), s3.endpoint);
-  cf(event).request.uri = '/movies/42/720p/index.m3u8';
-  cf(event).request.origin!.s3!.customHeaders['x-cfhls-compact'] = [{ key: 'X-Cfhls-Compact', value }];
-  return event;
+  const recorded = event();
+  cf(recorded).request.uri = '/movies/42/720p/index.m3u8';
+  cf(recorded).request.origin!.s3!.customHeaders['x-cfhls-compact'] = [{ key: 'X-Cfhls-Compact', value }];
+  return recorded;
 }
 
-const eventCreds = suffixedCreds(cf(loadEvent('origin-response/s3-playlist-200')).request.querystring);
-const EVENT_C = `Policy=${eventCreds.Policy}&Signature=${eventCreds.Signature}&Key-Pair-Id=${eventCreds['Key-Pair-Id']}`;
+const EVENT_C = `Policy=${creds.Policy}&Signature=${creds.Signature}&Key-Pair-Id=${creds['Key-Pair-Id']}`;
 
 describe('origin-response with x-cfhls-compact: define', () => {
-  beforeAll(async () => {
-    s3 = await startFaultyS3();
-    restoreEnv = useCredentials();
-  });
-  afterAll(async () => {
-    restoreEnv();
-    await s3.close();
-  });
-  beforeEach(() => {
-    logs = [];
-    restoreSink = setLogSink((line) => logs.push(line));
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-26T05:00:00Z'));
-  });
-  afterEach(() => {
-    setLogSink(restoreSink);
-    vi.useRealTimers();
-  });
-
   it('answers a media playlist in the compact form', async () => {
     serve(mediaPlaylist(3));
     const response = await handler(compactEvent());
@@ -61,7 +30,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
     expect(lines.slice(0, 3)).toEqual(['#EXTM3U', `#EXT-X-DEFINE:NAME="cfhls",VALUE="${EVENT_C}"`, '#EXT-X-VERSION:8']);
     expect(lines.filter((l) => l.startsWith('seg'))).toEqual(['seg00000.ts?{$cfhls}', 'seg00001.ts?{$cfhls}', 'seg00002.ts?{$cfhls}']);
     expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('rewritten');
-    for (const line of logs) expect(line).not.toContain(eventCreds.Signature);
+    for (const line of logs) expect(line).not.toContain(creds.Signature);
   });
 
   it('keeps multivariant playlists in the full form', async () => {
@@ -82,9 +51,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
 
   it('fits a 20k-segment media playlist in 1 MB as text when the viewer does not accept gzip', async () => {
     serve(mediaPlaylist(20_000));
-    const event = compactEvent();
-    delete cf(event).request.headers['accept-encoding'];
-    const response = await handler(event);
+    const response = await handler(withAcceptEncoding(compactEvent(), undefined));
     expect(response.status).toBe('200');
     expect(response.bodyEncoding).toBe('text');
     expect(response.body!.length).toBeLessThanOrEqual(1_048_576);
@@ -93,9 +60,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
 
   it('gzips the compact form when even it is over 1 MB and the viewer accepts only gzip', async () => {
     serve(mediaPlaylist(60_000));
-    const event = compactEvent();
-    cf(event).request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: 'gzip' }];
-    const response = await handler(event);
+    const response = await handler(withAcceptEncoding(compactEvent(), 'gzip'));
     expect(response.status).toBe('200');
     expect(response.headers['content-encoding']?.[0]?.value).toBe('gzip');
     const text = gunzipSync(Buffer.from(response.body!, 'base64')).toString('utf8');
@@ -104,9 +69,7 @@ describe('origin-response with x-cfhls-compact: define', () => {
 
   it('answers 502 with the log line when the compact form is over 1 MB and the viewer does not accept gzip', async () => {
     serve(mediaPlaylist(60_000));
-    const event = compactEvent();
-    delete cf(event).request.headers['accept-encoding'];
-    const response = await handler(event);
+    const response = await handler(withAcceptEncoding(compactEvent(), undefined));
     expect(response.status).toBe('502');
     const line = JSON.parse(logs.find((l) => l.includes('1 MB'))!) as { compact: string; hint: string };
     expect(line.compact).toBe('applied');

@@ -5,26 +5,15 @@
  * function's 15 s timeout in CPU time and half its 512 MB in peak RSS (template.yaml). The child's heap is
  * capped at 256 MB, so a bound that does not hold fails the run instead of swapping.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunction, ROOT } from '../../bench/bundle.js';
+import { describe, expect, it } from 'vitest';
 import { measureHandlerMemory } from '../../bench/big-playlists.js';
 import { MAX_ORIGIN_PLAYLIST_BYTES, REWRITE_LIMITS } from '../../src/edge/config.js';
+import { buildOriginResponseForFile } from '../helpers/build.js';
 
 const MB = 1_048_576;
 const CPU_BUDGET_MS = 15_000 / 3;
 const RSS_BUDGET = 256 * MB;
-let tmp = '';
-let bundle = '';
-
-beforeAll(async () => {
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  tmp = mkdtempSync(join(cache, 'cfhls-bounds-test-'));
-  bundle = (await buildFunction('origin-response', tmp)).file;
-}, 60_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const bundle = buildOriginResponseForFile('cfhls-bounds-test-');
 
 /** `line` repeated to just under `bytes`, after a media playlist header. */
 function filled(line: string, bytes = MAX_ORIGIN_PLAYLIST_BYTES - 64, head = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n'): string {
@@ -65,7 +54,7 @@ describe('origin-response on the worst playlists it accepts or refuses', () => {
     it(`${name}: answers ${status}${reason ? ` (${reason})` : ''} within a third of the timeout in CPU and half the memory`, async () => {
       const playlist = make();
       expect(Buffer.byteLength(playlist)).toBeLessThanOrEqual(MAX_ORIGIN_PLAYLIST_BYTES);
-      const run = await measureHandlerMemory({ segments: 0, playlist, bundle, maxOldSpaceMb: 256, acceptEncoding: 'br, gzip' });
+      const run = await measureHandlerMemory({ segments: 0, playlist, bundle: bundle(), maxOldSpaceMb: 256, acceptEncoding: 'br, gzip' });
       console.log(`${name}: ${(playlist.length / MB).toFixed(1)} MB in, status ${run.child.status}, `
         + `${run.child.cpuMs.toFixed(0)} ms CPU, peak RSS ${(run.child.peakRssBytes / MB).toFixed(0)} MB`);
       expect(run.child.status).toBe(status);
@@ -82,7 +71,7 @@ describe('origin-response on the worst playlists it accepts or refuses', () => {
 
   it('refuses an origin playlist over MAX_ORIGIN_PLAYLIST_BYTES without rewriting it', async () => {
     const playlist = filled('#EXTINF:4,\na.ts\n', MAX_ORIGIN_PLAYLIST_BYTES + 1024);
-    const run = await measureHandlerMemory({ segments: 0, playlist, bundle, maxOldSpaceMb: 256 });
+    const run = await measureHandlerMemory({ segments: 0, playlist, bundle: bundle(), maxOldSpaceMb: 256 });
     expect(run.child.status).toBe('502');
     expect(run.stdout).toContain('PlaylistTooLarge');
     expect(run.child.peakRssBytes).toBeLessThan(RSS_BUDGET);

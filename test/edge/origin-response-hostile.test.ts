@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
-import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
+import { freezeClock } from '../helpers/clock.js';
+import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
 import { suffixedCreds } from './playlists.js';
 

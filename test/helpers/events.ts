@@ -54,3 +54,11 @@ export function atLocalCustomOrigin(event: CloudFrontResponseEvent, port: number
   origin.protocol = 'http';
   return event;
 }
+
+/** Sets the viewer's Accept-Encoding on a recorded origin-response event; `undefined` removes the header. */
+export function withAcceptEncoding(event: CloudFrontResponseEvent, value: string | undefined): CloudFrontResponseEvent {
+  const headers = event.Records[0]!.cf.request.headers;
+  if (value === undefined) delete headers['accept-encoding'];
+  else headers['accept-encoding'] = [{ key: 'Accept-Encoding', value }];
+  return event;
+}

@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
-import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
+import { freezeClock } from '../helpers/clock.js';
+import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
 

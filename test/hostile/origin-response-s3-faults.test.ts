@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { handler } from '../../src/edge/origin-response.js';
 import type { EdgeResponse } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
-import { captureEdgeLogs, freezeClock } from '../helpers/edge-logs.js';
+import { freezeClock } from '../helpers/clock.js';
+import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { readCredentials } from '../../src/cloudfront/index.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
 import { atEndpoint, s3Error, s3Object, s3Reset, s3Truncated, startFaultyS3, useCredentials } from '../helpers/s3.js';

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEdge } from '../../src/local-edge/index.js';
-import type { LocalEdge } from '../../src/local-edge/index.js';
-import { ensureBuilt } from '../helpers/build.js';
+import { describe, expect, it } from 'vitest';
+import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
+import { childUris } from '../helpers/playlist-tree.js';
 
 // Load through the local edge (the real bundles, the template's behaviors and cache policies) on 127.0.0.1:
 // many concurrent viewers, each with its own credentials, fetching the same playlists. No response may carry
@@ -15,17 +14,6 @@ const VIEWERS = Number(process.env.CFHLS_SOAK_VIEWERS ?? (SOAK ? 200 : 40));
 
 const signatureOf = (url: string) => /[?&]Signature=([^&#"\s]+)/.exec(url)?.[1];
 
-/** Every URI line and URI="..." attribute of a playlist. */
-function uris(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') continue;
-    if (!line.startsWith('#')) out.push(line.trim());
-    for (const m of line.matchAll(/URI="([^"]+)"/g)) out.push(m[1]!);
-  }
-  return out;
-}
-
 interface Stats {
   requests: number;
   latencies: number[];
@@ -37,20 +25,12 @@ interface Stats {
 }
 
 describe(`local edge under load: ${VIEWERS} viewers for ${SECONDS} s`, () => {
-  let edge: LocalEdge;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    edge = await startLocalEdge({ port: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
-  });
+  const edge = startLocalEdgeForSuite();
 
   it('never serves one viewer another viewer\'s credentials and answers no 5xx', async () => {
     const now = Math.floor(Date.now() / 1000);
     // Distinct expiry per viewer: a distinct policy and signature per viewer.
-    const masters = Array.from({ length: VIEWERS }, (_, v) => edge.sign('/master.m3u8', { expires: now + 3_600 + v }));
+    const masters = Array.from({ length: VIEWERS }, (_, v) => edge().sign('/master.m3u8', { expires: now + 3_600 + v }));
     const mine = masters.map((m) => signatureOf(m)!);
     expect(new Set(mine).size).toBe(VIEWERS);
     const owner = new Map(mine.map((s, v) => [s, v]));
@@ -80,7 +60,7 @@ describe(`local edge under load: ${VIEWERS} viewers for ${SECONDS} s`, () => {
         const master = await get(masters[v]!);
         const queue = [{ url: masters[v]!, res: master }];
         // Walk the master and one child playlist per round (rotating), plus one segment: same files for everyone.
-        const children = uris(master.body).filter((u) => u.includes('.m3u8'));
+        const children = childUris(master.body).filter((u) => u.includes('.m3u8'));
         if (children.length > 0) {
           const child = new URL(children[round % children.length]!, masters[v]).href;
           queue.push({ url: child, res: await get(child) });
@@ -92,14 +72,14 @@ describe(`local edge under load: ${VIEWERS} viewers for ${SECONDS} s`, () => {
             continue;
           }
           stats.playlists++;
-          for (const u of uris(res.body)) {
+          for (const u of childUris(res.body)) {
             const sig = signatureOf(u);
             if (sig === undefined || sig === mine[v]) continue;
             stats.foreignCredentials++;
             problem(`viewer ${v} got viewer ${owner.get(sig) ?? '?'}'s credentials in ${url.split('?')[0]}`);
           }
         }
-        const segment = queue.length > 1 ? uris(queue[1]!.res.body).find((u) => !u.includes('.m3u8')) : undefined;
+        const segment = queue.length > 1 ? childUris(queue[1]!.res.body).find((u) => !u.includes('.m3u8')) : undefined;
         if (segment !== undefined) {
           const seg = await get(new URL(segment, queue[1]!.url).href);
           if (seg.status !== 200) {

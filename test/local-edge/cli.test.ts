@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { tamperSignature, withoutCredentials } from '../../src/cli/commands/verify.js';
 import { playlistUris } from '../../src/cli/commands/verify-walk.js';
 import { URI_ATTRIBUTES } from '../../src/hls/index.js';
 import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
-import { startLocalEdge } from '../../src/local-edge/index.js';
-import type { LocalEdge } from '../../src/local-edge/index.js';
-
-const root = join(__dirname, '..', '..');
+import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 
 function io() {
   let out = '';
@@ -70,19 +64,10 @@ describe('verify: playlist walking helpers', () => {
 });
 
 describe('the verify and serve commands against the local edge', () => {
-  let edge: LocalEdge;
-  beforeAll(async () => {
-    if (!existsSync(join(root, 'dist', 'functions', 'origin-response', 'index.mjs'))) {
-      execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
-    }
-    edge = await startLocalEdge({ port: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
-  });
+  const edge = startLocalEdgeForSuite();
 
   it('verify exits 0 on the sample and never prints the signature', async () => {
-    const master = edge.sign('/master.m3u8');
+    const master = edge().sign('/master.m3u8');
     const t = io();
     const code = await main(['verify', master, '--sample', '2'], t.io);
     expect(t.out()).toMatch(/^master\s+1\s+200\s+1\/1\s+ok$/m);
@@ -94,7 +79,7 @@ describe('the verify and serve commands against the local edge', () => {
 
   it('verify exits 1 when the master is refused (a Key-Pair-Id the edge does not trust)', async () => {
     const t = io();
-    const untrusted = edge.sign('/master.m3u8').replace(/Key-Pair-Id=[^&]+/, 'Key-Pair-Id=KUNTRUSTED0000');
+    const untrusted = edge().sign('/master.m3u8').replace(/Key-Pair-Id=[^&]+/, 'Key-Pair-Id=KUNTRUSTED0000');
     expect(await main(['verify', untrusted], t.io)).toBe(1);
     expect(t.out()).toMatch(/^master\s+1\s+403 \S+\s+1\/1\s+FAIL$/m);
     expect(t.out()).toMatch(/^result: FAILED/m);

@@ -4,12 +4,10 @@
  */
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEdge } from '../../src/local-edge/index.js';
-import type { LocalEdge } from '../../src/local-edge/index.js';
+import { describe, expect, it } from 'vitest';
 import { cloudFrontCoding } from '../../src/local-edge/compression.js';
 import { loadTemplate } from '../../src/local-edge/template.js';
-import { ensureBuilt } from '../helpers/build.js';
+import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 import { rawRequest } from './raw-get.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -38,20 +36,13 @@ describe('CloudFront compression as the local edge models it', () => {
 });
 
 describe('a rewritten playlist on the wire', () => {
-  let edge: LocalEdge;
-  beforeAll(async () => {
-    ensureBuilt();
-    edge = await startLocalEdge({ port: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
-  });
+  const edge = startLocalEdgeForSuite();
 
   it.each([
     ['br, gzip', 'br', brotliDecompressSync],
     ['gzip', 'gzip', gunzipSync],
   ] as const)('is encoded by origin-response for Accept-Encoding: %s', async (accept, coding, decode) => {
-    const res = await rawRequest(edge.sign('/v1/index.m3u8'), { 'Accept-Encoding': accept });
+    const res = await rawRequest(edge().sign('/v1/index.m3u8'), { 'Accept-Encoding': accept });
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe(coding);
     expect(res.headers.vary).toContain('Accept-Encoding');
@@ -62,7 +53,7 @@ describe('a rewritten playlist on the wire', () => {
   });
 
   it('is plain text for a viewer that accepts no coding', async () => {
-    const res = await rawRequest(edge.sign('/v1/index.m3u8'));
+    const res = await rawRequest(edge().sign('/v1/index.m3u8'));
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.body.toString('utf8')).toMatch(/^#EXTM3U/);

@@ -4,11 +4,9 @@
  */
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEdge } from '../../src/local-edge/index.js';
-import type { LocalEdge } from '../../src/local-edge/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { edgeHostNames, misdirected } from '../../src/local-edge/host-check.js';
-import { ensureBuilt } from '../helpers/build.js';
+import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 
 interface Answer {
   status: number;
@@ -41,56 +39,51 @@ function rawStatusLine(port: number, text: string): Promise<string> {
 }
 
 describe('the local edge answers only for its own host:port', () => {
-  let edge: LocalEdge;
+  const edge = startLocalEdgeForSuite();
   let own: string[];
-  beforeAll(async () => {
-    ensureBuilt();
-    edge = await startLocalEdge({ port: 0 });
-    own = [`127.0.0.1:${edge.port}`, `localhost:${edge.port}`, `LOCALHOST:${edge.port}`];
-  }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
+  beforeAll(() => {
+    own = [`127.0.0.1:${edge().port}`, `localhost:${edge().port}`, `LOCALHOST:${edge().port}`];
   });
 
   it('hands the dev token only to a request for 127.0.0.1:PORT or localhost:PORT', async () => {
     for (const host of own) {
-      const r = await getWithHost(edge.port, '/_local/dev-token', host);
+      const r = await getWithHost(edge().port, '/_local/dev-token', host);
       expect(r.status).toBe(200);
-      expect(JSON.parse(r.body)).toMatchObject({ token: edge.signer!.token });
+      expect(JSON.parse(r.body)).toMatchObject({ token: edge().signer!.token });
     }
-    for (const host of ['evil.example', `evil.example:${edge.port}`, `127.0.0.1:${edge.port + 1}`, '127.0.0.1', `localhost.:${edge.port}`, `127.0.0.1:${edge.port}.evil.example`]) {
-      const r = await getWithHost(edge.port, '/_local/dev-token', host);
+    for (const host of ['evil.example', `evil.example:${edge().port}`, `127.0.0.1:${edge().port + 1}`, '127.0.0.1', `localhost.:${edge().port}`, `127.0.0.1:${edge().port}.evil.example`]) {
+      const r = await getWithHost(edge().port, '/_local/dev-token', host);
       expect(r.status).toBe(421);
-      expect(r.body).toBe(`this local edge answers only for Host 127.0.0.1:${edge.port}, localhost:${edge.port}\n`);
-      expect(r.body).not.toContain(edge.signer!.token);
+      expect(r.body).toBe(`this local edge answers only for Host 127.0.0.1:${edge().port}, localhost:${edge().port}\n`);
+      expect(r.body).not.toContain(edge().signer!.token);
     }
   });
 
   it('refuses the signer, media and the player page for another Host, with no Location', async () => {
-    const auth = { authorization: `Bearer ${edge.signer!.token}` };
-    const seen = edge.requests.length;
-    const redirect = await getWithHost(edge.port, '/api/sign?content=sample&redirect=1', `evil.example:${edge.port}`, auth);
+    const auth = { authorization: `Bearer ${edge().signer!.token}` };
+    const seen = edge().requests.length;
+    const redirect = await getWithHost(edge().port, '/api/sign?content=sample&redirect=1', `evil.example:${edge().port}`, auth);
     expect(redirect.status).toBe(421);
     expect(redirect.headers.location).toBeUndefined();
-    const media = new URL(edge.sign('/master.m3u8'));
-    expect((await getWithHost(edge.port, `${media.pathname}${media.search}`, 'evil.example')).status).toBe(421);
-    expect((await getWithHost(edge.port, '/_local/player.html', 'evil.example')).status).toBe(421);
+    const media = new URL(edge().sign('/master.m3u8'));
+    expect((await getWithHost(edge().port, `${media.pathname}${media.search}`, 'evil.example')).status).toBe(421);
+    expect((await getWithHost(edge().port, '/_local/player.html', 'evil.example')).status).toBe(421);
     // Refused before any behavior ran: nothing reached the access log, the signer or the origin.
-    expect(edge.requests.length).toBe(seen);
+    expect(edge().requests.length).toBe(seen);
   });
 
   it('signs for the edge itself (the distribution\'s own domain) whichever accepted name the viewer used', async () => {
-    const auth = { authorization: `Bearer ${edge.signer!.token}` };
+    const auth = { authorization: `Bearer ${edge().signer!.token}` };
     for (const host of own) {
-      const r = await getWithHost(edge.port, '/api/sign?content=sample&redirect=1', host, auth);
+      const r = await getWithHost(edge().port, '/api/sign?content=sample&redirect=1', host, auth);
       expect(r.status).toBe(302);
-      expect(r.headers.location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${edge.port}/master\\.m3u8\\?Policy=`));
+      expect(r.headers.location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${edge().port}/master\\.m3u8\\?Policy=`));
     }
   });
 
   it('refuses a request without Host and an absolute-form target naming another host', async () => {
-    expect(await rawStatusLine(edge.port, 'GET /_local/dev-token HTTP/1.0\r\n\r\n')).toBe('HTTP/1.1 421 Misdirected Request');
-    expect(await rawStatusLine(edge.port, `GET http://evil.example/_local/dev-token HTTP/1.1\r\nHost: 127.0.0.1:${edge.port}\r\nConnection: close\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawStatusLine(edge().port, 'GET /_local/dev-token HTTP/1.0\r\n\r\n')).toBe('HTTP/1.1 421 Misdirected Request');
+    expect(await rawStatusLine(edge().port, `GET http://evil.example/_local/dev-token HTTP/1.1\r\nHost: 127.0.0.1:${edge().port}\r\nConnection: close\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
   });
 });
 

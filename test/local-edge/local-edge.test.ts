@@ -1,82 +1,48 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
-import type { LocalEdge } from '../../src/local-edge/index.js';
 import { ensureBuilt } from '../helpers/build.js';
+import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
+import { childUris, crawlPlaylistTree } from '../helpers/playlist-tree.js';
 
 const root = join(__dirname, '..', '..');
-
-
-/** Every URI line or URI="..." attribute of a playlist. */
-function uris(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    if (!line.startsWith('#')) out.push(line);
-    for (const m of line.matchAll(/URI="([^"]+)"/g)) out.push(m[1]!);
-  }
-  return out;
-}
 
 function signatureOf(url: string): string {
   return /[?&]Signature=([^&]+)/.exec(url)![1]!;
 }
 
 describe('the local edge on the sample stream', () => {
-  let edge: LocalEdge;
   let clock = Date.UTC(2030, 0, 1);
-
-  beforeAll(async () => {
-    ensureBuilt();
-    edge = await startLocalEdge({ port: 0, now: () => clock });
-  }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
-  });
+  const edge = startLocalEdgeForSuite({ now: () => clock });
 
   it('serves a signed master and every playlist, key, init segment and segment it leads to', async () => {
-    const master = edge.sign('/master.m3u8');
-    const queue = [master];
-    const fetched = new Set<string>();
-    while (queue.length > 0) {
-      const url = queue.shift()!;
-      if (fetched.has(url)) continue;
-      fetched.add(url);
-      const res = await fetch(url);
-      expect(res.status, new URL(url).pathname).toBe(200);
-      if (!new URL(url).pathname.endsWith('.m3u8')) {
-        await res.arrayBuffer();
-        continue;
-      }
+    const fetched = await crawlPlaylistTree(edge().sign('/master.m3u8'), (_url, res, text) => {
       expect(res.headers.get('x-cfhls-rewrite')).toBe('rewritten');
       expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-      for (const u of uris(await res.text())) {
-        expect(u, `${u} carries credentials`).toMatch(/[?&]Policy=.+&Signature=.+&Key-Pair-Id=/);
-        queue.push(new URL(u, url).href);
-      }
-    }
+      for (const u of childUris(text)) expect(u, `${u} carries credentials`).toMatch(/[?&]Policy=.+&Signature=.+&Key-Pair-Id=/);
+    });
     // master, 3 media playlists + 1 I-frame playlist, 2 inits, 1 key, 10 segments (the I-frames reuse v1's)
     expect(fetched.size).toBe(18);
   });
 
   it('refuses an unsigned playlist with 403 and CloudFront\'s XML body', async () => {
-    const res = await fetch(`${edge.url}/master.m3u8`);
+    const res = await fetch(`${edge().url}/master.m3u8`);
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('text/xml');
     expect(await res.text()).toContain('<Error><Code>MissingKey</Code>');
   });
 
   it('refuses an unsigned segment and a segment whose credentials were stripped', async () => {
-    expect((await fetch(`${edge.url}/v1/seg0.m4s`)).status).toBe(403);
-    const res = await fetch(`${edge.url}/key.bin`);
+    expect((await fetch(`${edge().url}/v1/seg0.m4s`)).status).toBe(403);
+    const res = await fetch(`${edge().url}/key.bin`);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('<Code>MissingKey</Code>');
   });
 
   it('refuses a tampered signature and an expired one', async () => {
-    const signed = edge.sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 60 });
+    const signed = edge().sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 60 });
     const sig = signatureOf(signed);
     const tampered = signed.replace(sig, `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`);
     const t = await fetch(tampered);
@@ -90,8 +56,8 @@ describe('the local edge on the sample stream', () => {
   });
 
   it('never gives one viewer another viewer\'s credentials, while segments are shared from the cache', async () => {
-    const a = edge.sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 3600 });
-    const b = edge.sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 7200 });
+    const a = edge().sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 3600 });
+    const b = edge().sign('/master.m3u8', { expires: Math.floor(clock / 1000) + 7200 });
     const [sa, sb] = [signatureOf(a), signatureOf(b)];
     expect(sa).not.toBe(sb);
     for (let round = 0; round < 2; round++) {
@@ -100,46 +66,46 @@ describe('the local edge on the sample stream', () => {
       expect(ta).not.toContain(sb);
       expect(tb).toContain(sb);
       expect(tb).not.toContain(sa);
-      const va = new URL(uris(ta).find((u) => u.startsWith('v2/'))!, a).href;
-      const vb = new URL(uris(tb).find((u) => u.startsWith('v2/'))!, b).href;
+      const va = new URL(childUris(ta).find((u) => u.startsWith('v2/'))!, a).href;
+      const vb = new URL(childUris(tb).find((u) => u.startsWith('v2/'))!, b).href;
       const [pa, pb] = await Promise.all([fetch(va).then((r) => r.text()), fetch(vb).then((r) => r.text())]);
       expect(pa).toContain(sa);
       expect(pa).not.toContain(sb);
       expect(pb).toContain(sb);
       expect(pb).not.toContain(sa);
     }
-    const segA = await fetch(edge.sign('/v1/seg1.m4s', { expires: Math.floor(clock / 1000) + 3600 }));
+    const segA = await fetch(edge().sign('/v1/seg1.m4s', { expires: Math.floor(clock / 1000) + 3600 }));
     await segA.arrayBuffer();
-    const segB = await fetch(edge.sign('/v1/seg1.m4s', { expires: Math.floor(clock / 1000) + 7200 }));
+    const segB = await fetch(edge().sign('/v1/seg1.m4s', { expires: Math.floor(clock / 1000) + 7200 }));
     await segB.arrayBuffer();
     expect(segB.headers.get('x-cache')).toBe('Hit from cloudfront');
   });
 
   it('adds CORS headers from the response headers policy for a cross-origin player', async () => {
-    const res = await fetch(edge.sign('/master.m3u8'), { headers: { Origin: 'https://player.example' } });
+    const res = await fetch(edge().sign('/master.m3u8'), { headers: { Origin: 'https://player.example' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('logs each request with its signed flag and never the signature', async () => {
-    const signed = edge.sign('/v2/index.m3u8');
+    const signed = edge().sign('/v2/index.m3u8');
     await (await fetch(signed)).text();
-    const entry = edge.requests.at(-1)!;
+    const entry = edge().requests.at(-1)!;
     expect(entry).toMatchObject({ path: '/v2/index.m3u8', status: 200, signed: true, credentials: 'url', behavior: '*.m3u8' });
-    expect(JSON.stringify(edge.requests)).not.toContain(signatureOf(signed));
+    expect(JSON.stringify(edge().requests)).not.toContain(signatureOf(signed));
   });
 
   it('serves the player page and hls.js locally', async () => {
-    const page = await fetch(edge.playerUrl);
+    const page = await fetch(edge().playerUrl);
     expect(await page.text()).toContain('/_local/hls.min.js');
-    const js = await fetch(`${edge.url}/_local/hls.min.js`);
+    const js = await fetch(`${edge().url}/_local/hls.min.js`);
     expect(js.status).toBe(200);
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
   it('serves the signer behavior instead of refusing it (test/local-edge/signer.test.ts covers it)', async () => {
-    expect(edge.notes.join('\n')).not.toMatch(/not served/);
-    const res = await fetch(`${edge.url}/api/sign?content=sample`);
+    expect(edge().notes.join('\n')).not.toMatch(/not served/);
+    const res = await fetch(`${edge().url}/api/sign?content=sample`);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="cloudfront-hls"');
   });

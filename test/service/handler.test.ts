@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { exportJWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifySignedUrl } from '../../src/signer/index.js';
+import { freezeClock } from '../helpers/clock.js';
 import { FIXTURES, idp, KID, NOW_MS, SIGNER_PEM, SIGNER_PUBLIC_PEM, signerEnv, token } from './helpers.js';
 
 const sm = mockClient(SecretsManagerClient);
@@ -47,16 +48,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
+freezeClock(NOW_MS);
 beforeEach(() => {
   sm.reset();
   sm.on(GetSecretValueCommand).resolves({ SecretString: SIGNER_PEM });
   jwksHits = 0;
   logSpy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW_MS);
 });
 afterEach(() => {
-  vi.useRealTimers();
   vi.unstubAllEnvs();
   logSpy.mockRestore();
 });

@@ -1,21 +1,18 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPrivateKeyProvider, KeySourceError } from '../../src/service/index.js';
+import { freezeClock } from '../helpers/clock.js';
 import { NOW_MS, SIGNER_PEM } from './helpers.js';
 
 const sm = mockClient(SecretsManagerClient);
 const ssm = mockClient(SSMClient);
 
+freezeClock(NOW_MS);
 beforeEach(() => {
   sm.reset();
   ssm.reset();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW_MS);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 describe('createPrivateKeyProvider with Secrets Manager', () => {

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createJwtAuthenticator, createSignerService, loadConfig } from '../../src/service/index.js';
 import type { PrivateKeyProvider, ServiceLogRecord, ServiceRequest } from '../../src/service/index.js';
 import { loadPrivateKey, verifySignedUrl } from '../../src/signer/index.js';
+import { freezeClock } from '../helpers/clock.js';
 import { AUDIENCE, DOMAIN, idp, ISSUER, KID, NOW_MS, SIGNER_PEM, SIGNER_PUBLIC_PEM, signerEnv, token } from './helpers.js';
 
 const signerKey = loadPrivateKey(SIGNER_PEM);
@@ -25,13 +26,7 @@ async function get(handle: (r: ServiceRequest) => Promise<{ status: number; head
   return handle({ method: 'GET', path: '/api/sign', query, headers, sourceIp: '198.51.100.7' });
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW_MS);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+freezeClock(NOW_MS);
 
 describe('signer service: success', () => {
   it('returns a signed master URL for the title folder that CloudFront would accept for its segments', async () => {

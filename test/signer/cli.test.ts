@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadPrivateKey, verifySignedUrl } from '../../src/signer/index.js';
+import { freezeClock } from '../helpers/clock.js';
 import { FIXTURES, fixture, KID, MASTER, NOW_MS } from './fixtures.js';
 import { vectorKey } from './seeded-keys.js';
 
@@ -28,13 +29,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW_MS);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+freezeClock(NOW_MS);
 
 describe('cloudfront-hls keygen', () => {
   it('writes a private key with mode 0600 and the matching public key', async () => {

@@ -4,45 +4,20 @@
  * Resource properties are checked against the CloudFormation resource specification shipped in
  * `@aws-cdk/aws-service-spec` (the database the AWS CDK generates its L1 classes from, built from the
  * CloudFormation registry schemas and, for `AWS::Serverless::*`, from SAM's published JSON schema):
- * unknown properties, missing required properties, wrong primitive types and values outside an enum are errors.
- * References are checked here: every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable, `Fn::If`/`Condition` name and
+ * unknown properties, missing required properties, wrong primitive types and values outside an enum are errors
+ * (cfn-spec.ts, cfn-properties.ts). References are checked too (cfn-intrinsics.ts): every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable, `Fn::If`/`Condition` name and
  * `DependsOn` must have a target, including the resources SAM generates (`<Fn>.Version`, `<Fn>.Alias`,
  * `<Fn>Url`, `<Fn>Role`).
  *
  * Not covered (cfn-lint covers them, see docs/deployment.md, "Checked offline"): whether a reference to a conditional resource is
  * guarded by a matching condition, service-side limits and cross-property rules.
  */
-import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { Template } from './cfn-yaml.js';
-
-type SpecDb = ReturnType<typeof loadAwsServiceSpecSync>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SpecResource = any;
-
-interface PropertyType {
-  type: string;
-  allowedValues?: (string | number)[];
-  element?: PropertyType;
-  types?: PropertyType[];
-  reference?: { $ref: string };
-}
-interface PropertySpec {
-  type: PropertyType;
-  required?: boolean;
-}
-
-let cachedDb: SpecDb | undefined;
-/** The specification database (loading takes about a second; cached per process). */
-export function specDb(): SpecDb {
-  cachedDb ??= loadAwsServiceSpecSync();
-  return cachedDb;
-}
-
-/** Resource type -> spec entity, or undefined for an unknown type. */
-export function specResource(type: string): SpecResource | undefined {
-  const found = specDb().lookup('resource', 'cloudFormationType', 'equals', type);
-  return found.length === 1 ? found[0] : undefined;
-}
+import { checkValue, isObject } from './cfn-intrinsics.js';
+import type { Context } from './cfn-intrinsics.js';
+import { checkObject, checkProperty } from './cfn-properties.js';
+import { specResource } from './cfn-spec.js';
+import type { PropertySpec } from './cfn-spec.js';
 
 const TOP_LEVEL = new Set([
   'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions',
@@ -58,17 +33,6 @@ const PARAMETER_KEYS = new Set([
 ]);
 const PARAMETER_TYPES = new Set(['String', 'Number', 'List<Number>', 'CommaDelimitedList']);
 const OUTPUT_KEYS = new Set(['Value', 'Description', 'Export', 'Condition']);
-const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId',
-  'AWS::StackName', 'AWS::URLSuffix',
-]);
-const FUNCTIONS = new Set([
-  'Ref', 'Condition', 'Fn::GetAtt', 'Fn::Sub', 'Fn::If', 'Fn::Equals', 'Fn::Not', 'Fn::And', 'Fn::Or', 'Fn::Join',
-  'Fn::Select', 'Fn::Split', 'Fn::FindInMap', 'Fn::Base64', 'Fn::ImportValue', 'Fn::GetAZs', 'Fn::Cidr',
-  'Fn::Length', 'Fn::ToJsonString',
-  // Rule-only functions
-  'Fn::Contains', 'Fn::EachMemberEquals', 'Fn::EachMemberIn', 'Fn::RefAll', 'Fn::ValueOf', 'Fn::ValueOfAll',
-]);
 /**
  * SAM's documented esbuild build properties (aws-lambda-builders, nodejs_npm_esbuild): the subset this
  * validator accepts under `Metadata.BuildProperties` of a function with `BuildMethod: esbuild`.
@@ -99,36 +63,6 @@ function samGenerated(id: string, resource: any): Record<string, string> {
   if (props.FunctionUrlConfig !== undefined) out[`${id}Url`] = 'AWS::Lambda::Url';
   if (props.Role === undefined) out[`${id}Role`] = 'AWS::IAM::Role';
   return out;
-}
-
-/** SAM transforms these to the types on the right; their GetAtt attributes are those of the result. */
-const SAM_ATTRIBUTE_TYPES: Record<string, string> = {
-  'AWS::Serverless::Function': 'AWS::Lambda::Function',
-  'AWS::Serverless::LayerVersion': 'AWS::Lambda::LayerVersion',
-  'AWS::Serverless::SimpleTable': 'AWS::DynamoDB::Table',
-  'AWS::Serverless::StateMachine': 'AWS::StepFunctions::StateMachine',
-};
-
-const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** The function name if `v` is an intrinsic function call (`{ Ref: ... }`, `{ 'Fn::X': ... }`). */
-function intrinsicName(v: unknown): string | undefined {
-  if (!isObject(v)) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length !== 1) return undefined;
-  const k = keys[0]!;
-  return k === 'Ref' || k === 'Condition' || k.startsWith('Fn::') ? k : undefined;
-}
-
-const isNoValue = (v: unknown): boolean => isObject(v) && v.Ref === 'AWS::NoValue' && Object.keys(v).length === 1;
-
-interface Context {
-  template: Template;
-  errors: string[];
-  /** logical id (or SAM-generated id) -> resource type */
-  resourceTypes: Map<string, string>;
-  parameters: Set<string>;
-  conditions: Set<string>;
 }
 
 /** Validates a parsed template; returns every problem found as `<path>: <message>` (empty = valid). */
@@ -241,206 +175,4 @@ function checkSamBuildMetadata(ctx: Context, path: string, res: any): void {
     else if (['External', 'Loader', 'OutExtension', 'Banner', 'EntryPoints'].includes(k) && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) ctx.errors.push(`${path}.Metadata.BuildProperties.${k}: must be a list of strings`);
   }
   if (!Array.isArray(props.EntryPoints) || props.EntryPoints.length === 0) ctx.errors.push(`${path}.Metadata.BuildProperties.EntryPoints: required, a non-empty list`);
-}
-
-/** Checks a mapping against spec properties: unknown and missing required ones, then each value. */
-function checkObject(ctx: Context, path: string, value: Record<string, any>, props: Record<string, PropertySpec>): void {
-  for (const [k, v] of Object.entries(value)) {
-    const prop = props[k];
-    if (!prop) { ctx.errors.push(`${path}.${k}: unknown property`); continue; }
-    checkProperty(ctx, `${path}.${k}`, v, prop.type);
-  }
-  for (const [k, prop] of Object.entries(props)) {
-    if (prop.required && !(k in value)) ctx.errors.push(`${path}.${k}: required property missing`);
-  }
-}
-
-/** Checks one value against a spec type; intrinsics are checked for their references (and `Fn::If` per branch). */
-function checkProperty(ctx: Context, path: string, value: unknown, type: PropertyType): void {
-  const fn = intrinsicName(value);
-  if (fn === 'Fn::If') {
-    checkValue(ctx, path, value, { skipIfBranches: true });
-    const args = (value as any)['Fn::If'];
-    if (Array.isArray(args) && args.length === 3) {
-      for (const [i, branch] of [args[1], args[2]].entries()) if (!isNoValue(branch)) checkProperty(ctx, `${path}[If branch ${i + 1}]`, branch, type);
-    }
-    return;
-  }
-  if (fn) { checkValue(ctx, path, value, {}); return; }
-  const problems = typeProblems(ctx, path, value, type);
-  ctx.errors.push(...problems);
-}
-
-/** Type problems of a literal value (recursing into collections and nested type definitions). */
-function typeProblems(ctx: Context, path: string, value: unknown, type: PropertyType): string[] {
-  const collect = (fnBody: () => void): string[] => {
-    const before = ctx.errors.length;
-    fnBody();
-    return ctx.errors.splice(before);
-  };
-  switch (type.type) {
-    case 'string':
-    case 'date-time':
-      if (typeof value === 'string') {
-        if (type.allowedValues && !type.allowedValues.includes(value)) return [`${path}: ${JSON.stringify(value)} is not one of ${type.allowedValues.join(', ')}`];
-        return [];
-      }
-      // CloudFormation turns YAML numbers and booleans into strings for string properties.
-      return typeof value === 'number' || typeof value === 'boolean' ? [] : [`${path}: expected a string`];
-    case 'number':
-    case 'integer': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || Number.isNaN(n)) return [`${path}: expected a number`];
-      if (type.type === 'integer' && !Number.isInteger(n)) return [`${path}: expected an integer`];
-      return [];
-    }
-    case 'boolean':
-      return typeof value === 'boolean' || value === 'true' || value === 'false' ? [] : [`${path}: expected a boolean`];
-    case 'json':
-      return collect(() => checkValue(ctx, path, value, {}));
-    case 'null':
-      return value === null ? [] : [`${path}: expected null`];
-    case 'tag':
-      return isObject(value) && 'Key' in value && 'Value' in value ? collect(() => checkValue(ctx, path, value, {})) : [`${path}: expected a tag {Key, Value}`];
-    case 'array':
-      if (!Array.isArray(value)) return [`${path}: expected a list`];
-      return collect(() => value.forEach((item, i) => {
-        if (isNoValue(item)) return;
-        checkProperty(ctx, `${path}[${i}]`, item, type.element!);
-      }));
-    case 'map':
-      if (!isObject(value)) return [`${path}: expected a mapping`];
-      return collect(() => {
-        for (const [k, item] of Object.entries(value)) if (!isNoValue(item)) checkProperty(ctx, `${path}.${k}`, item, type.element!);
-      });
-    case 'ref': {
-      if (!isObject(value)) return [`${path}: expected a mapping`];
-      const def = specDb().get('typeDefinition', type.reference!.$ref) as { properties: Record<string, PropertySpec> };
-      return collect(() => checkObject(ctx, path, value, def.properties));
-    }
-    case 'union': {
-      // Valid if any member type accepts it; otherwise report the closest member's problems.
-      let best: string[] | undefined;
-      const kind = Array.isArray(value) ? 'array' : isObject(value) ? 'object' : 'scalar';
-      const fits = (t: PropertyType): boolean =>
-        kind === 'array' ? t.type === 'array' : kind === 'object' ? ['ref', 'map', 'json', 'tag'].includes(t.type) : !['array', 'ref', 'map', 'tag'].includes(t.type);
-      // Members of the value's own shape first, so a tie reports the relevant member's problems.
-      const members = [...(type.types ?? [])].sort((a, b) => Number(fits(b)) - Number(fits(a)));
-      for (const member of members) {
-        const problems = typeProblems(ctx, path, value, member);
-        if (problems.length === 0) return [];
-        if (!best || (!fits(members[0]!) && problems.length < best.length)) best = problems;
-      }
-      return best ?? [`${path}: no type accepts this value`];
-    }
-    default:
-      return [`${path}: unsupported spec type ${type.type}`];
-  }
-}
-
-interface ValueOptions {
-  inCondition?: boolean;
-  inRule?: boolean;
-  skipIfBranches?: boolean;
-  subVariables?: Set<string>;
-}
-
-/** Walks any value and checks every intrinsic function and reference in it. */
-function checkValue(ctx: Context, path: string, value: unknown, opts: ValueOptions): void {
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) checkValue(ctx, `${path}[${i}]`, v, opts);
-    return;
-  }
-  if (!isObject(value)) return;
-  const fn = intrinsicName(value);
-  if (!fn) {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.startsWith('Fn::')) ctx.errors.push(`${path}.${k}: unknown intrinsic function`);
-      checkValue(ctx, `${path}.${k}`, v, opts);
-    }
-    return;
-  }
-  if (!FUNCTIONS.has(fn)) { ctx.errors.push(`${path}: unknown intrinsic function ${fn}`); return; }
-  const arg = value[fn];
-  const err = (m: string) => ctx.errors.push(`${path}: ${m}`);
-  switch (fn) {
-    case 'Ref':
-      if (typeof arg !== 'string') { err('Ref takes a name'); return; }
-      if (opts.inCondition || opts.inRule) {
-        if (!ctx.parameters.has(arg) && !PSEUDO_PARAMETERS.has(arg)) err(`Ref ${arg}: conditions and rules may only reference parameters`);
-        return;
-      }
-      if (!ctx.parameters.has(arg) && !PSEUDO_PARAMETERS.has(arg) && !ctx.resourceTypes.has(arg)) err(`Ref ${arg}: no such parameter or resource`);
-      return;
-    case 'Condition':
-      if (typeof arg !== 'string' || !ctx.conditions.has(arg)) err(`unknown condition ${JSON.stringify(arg)}`);
-      return;
-    case 'Fn::GetAtt': {
-      const [target, attr] = typeof arg === 'string' ? [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)] : Array.isArray(arg) ? arg : [];
-      if (typeof target !== 'string' || typeof attr !== 'string') { err('GetAtt takes [resource, attribute]'); return; }
-      checkGetAtt(ctx, path, target, attr);
-      return;
-    }
-    case 'Fn::Sub': {
-      const [text, vars] = typeof arg === 'string' ? [arg, {}] : Array.isArray(arg) ? arg : [undefined, undefined];
-      if (typeof text !== 'string' || !isObject(vars)) { err('Sub takes a string or [string, {vars}]'); return; }
-      checkValue(ctx, path, vars, opts);
-      const local = new Set(Object.keys(vars));
-      for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
-        const name = m[1]!.trim();
-        if (name.startsWith('!')) continue; // ${!Literal}
-        if (local.has(name) || ctx.parameters.has(name) || PSEUDO_PARAMETERS.has(name) || ctx.resourceTypes.has(name)) continue;
-        const dot = name.indexOf('.');
-        if (dot > 0) { checkGetAtt(ctx, path, name.slice(0, dot), name.slice(dot + 1)); continue; }
-        err(`Sub variable \${${name}}: no such parameter, resource or variable`);
-      }
-      return;
-    }
-    case 'Fn::If': {
-      if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') { err('If takes [condition, then, else]'); return; }
-      if (!ctx.conditions.has(arg[0])) err(`If: unknown condition ${JSON.stringify(arg[0])}`);
-      if (!opts.skipIfBranches) { checkValue(ctx, `${path}[then]`, arg[1], opts); checkValue(ctx, `${path}[else]`, arg[2], opts); }
-      return;
-    }
-    case 'Fn::Equals':
-      if (!Array.isArray(arg) || arg.length !== 2) err('Equals takes two values');
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::Not':
-      if (!Array.isArray(arg) || arg.length !== 1) err('Not takes one condition');
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::And':
-    case 'Fn::Or':
-      if (!Array.isArray(arg) || arg.length < 2 || arg.length > 10) err(`${fn} takes 2 to 10 conditions`);
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::Join':
-      if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') err('Join takes [delimiter, list]');
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::Split':
-      if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') err('Split takes [delimiter, string]');
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::Select':
-      if (!Array.isArray(arg) || arg.length !== 2) err('Select takes [index, list]');
-      checkValue(ctx, path, arg, opts);
-      return;
-    case 'Fn::FindInMap':
-      if (!Array.isArray(arg) || arg.length < 3) err('FindInMap takes [map, key, key]');
-      else if (typeof arg[0] === 'string' && !Object.hasOwn(ctx.template.Mappings ?? {}, arg[0])) err(`FindInMap: unknown mapping ${arg[0]}`);
-      checkValue(ctx, path, arg, opts);
-      return;
-    default:
-      checkValue(ctx, path, arg, opts);
-  }
-}
-
-function checkGetAtt(ctx: Context, path: string, target: string, attr: string): void {
-  const type = ctx.resourceTypes.get(target);
-  if (!type) { ctx.errors.push(`${path}: GetAtt ${target}.${attr}: no such resource`); return; }
-  const spec = specResource(SAM_ATTRIBUTE_TYPES[type] ?? type);
-  const attributes = Object.keys(spec?.attributes ?? {});
-  if (!attributes.includes(attr)) ctx.errors.push(`${path}: GetAtt ${target}.${attr}: ${type} has no attribute ${attr} (has ${attributes.join(', ') || 'none'})`);
 }
