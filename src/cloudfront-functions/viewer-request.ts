@@ -1,8 +1,9 @@
 /**
  * viewer-request as a CloudFront Function (cloudfront-js-2.0): the same rule as the Lambda@Edge viewer-request
- * (suffixedQuery, src/cloudfront/credentials.ts), built by scripts/build.mjs into dist/cloudfront-functions/viewer-request.js, whose text is
- * template.yaml's ViewerRequestCloudFrontFunction FunctionCode (test/edge/cloudfront-function.test.ts keeps them
- * equal). Template parameter ViewerRequestKind chooses this or the Lambda@Edge function.
+ * (suffixedQuery, src/cloudfront/credentials.ts), built by scripts/build.mjs into
+ * dist/cloudfront-functions/viewer-request.js, whose text is template.yaml's ViewerRequestCloudFrontFunction
+ * FunctionCode (test/edge/cloudfront-function.test.ts keeps them equal). Template parameter ViewerRequestKind
+ * chooses this or the Lambda@Edge function.
  *
  * A CloudFront Function may sit on viewer request next to Lambda@Edge on origin response in one cache behavior;
  * only viewer events cannot mix the two kinds.

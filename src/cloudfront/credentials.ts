@@ -26,8 +26,8 @@ export type Credentials = Partial<Record<CredentialParam, string>>;
 export type CredentialKind = 'custom' | 'canned' | 'none';
 
 /**
- * CloudFront's limit on the URI plus query string of a request (characters).
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
+ * CloudFront's "Maximum length of a URL" (8,192 bytes; URI and query reach the functions percent-encoded, so one
+ * character is one byte). https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-general
  */
 export const MAX_URL_LENGTH = 8192;
 
@@ -35,9 +35,9 @@ const ORIGINAL: readonly string[] = SIGNED_URL_PARAMS;
 const SUFFIXED: readonly string[] = SIGNED_URL_PARAMS.map((p) => `${p}${CREDENTIAL_SUFFIX}`);
 
 /**
- * Each signed-URL param of `query` named `<Param><suffix>`, in SIGNED_URL_PARAMS order (`found[i]` is the raw
- * value, '' for a bare name), whether one appeared twice, and the other pieces (`kept`) byte for byte. With
- * `dropNames`, pieces with those names are left out of `kept`.
+ * One pass over a raw query: for each of `names` (index i), its raw value in `found[i]` ('' for a bare name) and
+ * `duplicated[i]` when it appeared more than once; `kept`, every piece byte for byte except those named in
+ * `dropNames` (`dropped` says whether there were any).
  */
 function scanCredentials(query: string, names: readonly string[], dropNames?: readonly string[]) {
   const kept: string[] = [];

@@ -24,11 +24,12 @@ const STALE_HEADERS = [
   'expires', 'age', 'cache-control', 'content-type', 'x-amz-version-id', 'x-amz-server-side-encryption',
 ];
 
+/** Sets one header (CloudFront's lower-case key, the given spelling as `key`), replacing any values. */
 export function setHeader(headers: CloudFrontHeaders, key: string, value: string): void {
   headers[key.toLowerCase()] = [{ key, value }];
 }
 
-export function dropStaleHeaders(headers: CloudFrontHeaders): void {
+function dropStaleHeaders(headers: CloudFrontHeaders): void {
   for (const name of Object.keys(headers)) {
     if (STALE_HEADERS.includes(name) || name.startsWith('x-amz-checksum-') || name.startsWith('x-amz-meta-')) {
       delete headers[name];
@@ -97,7 +98,6 @@ export function errorResponse(response: EdgeResponse, status: 403 | 404 | 502 | 
   response.bodyEncoding = 'text';
   return response;
 }
-
 
 /**
  * The headers of a rewritten playlist, in place of the origin's: its type, `private` caching for `maxAge` seconds,

@@ -12,7 +12,7 @@ export interface Context {
   allowHosts: ReadonlySet<string>;
   /** Writes the viewer's credentials into URIs (the only holder of their bytes). */
   credentials: CredentialWriter;
-  /** The signed-URL param names in lower case: the QUERYPARAM/IMPORT names that would hand a player the viewer's credentials. */
+  /** The signed-URL param names, lower case: QUERYPARAM/IMPORT names that would hand a player the credentials. */
   credentialNamesLower: ReadonlySet<string>;
   /** EXT-X-DEFINE NAME/VALUE variables; AMBIGUOUS marks a name players could read differently. */
   variables: Map<string, string | typeof AMBIGUOUS>;
