@@ -62,40 +62,38 @@ const THROTTLED = new Set([
   'RequestTimeoutException', 'ServiceUnavailable', 'InternalError', 'AbortError',
 ]);
 
-/** Maps an S3 error (`name` = S3 error code, HTTP status in `$metadata`, or a network `code`) to an {@link OriginFetchError}. */
+/**
+ * What S3's answer means for the viewer: its error `<Code>` first (`RequestTimeout` is a 400 worth a retry), then
+ * the HTTP status, then a network `errno` code of a request that got no answer.
+ */
+function classifyS3Answer(code: string, status: number | undefined, errno: string | undefined, cause?: unknown): OriginFetchError {
+  const why = `S3 GetObject failed: ${code}${status ? ` (HTTP ${status})` : ''}`;
+  const options = cause === undefined ? undefined : { cause };
+  if (code === 'NoSuchKey' || code === 'NotFound' || code === 'NoSuchBucket' || status === 404) {
+    return new OriginFetchError('OriginNotFound', why, options);
+  }
+  if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+    return new OriginFetchError('OriginForbidden', why, options);
+  }
+  if (THROTTLED.has(code) || (status !== undefined && (status === 429 || status >= 500))
+    || (errno !== undefined && NETWORK_CODES.has(errno))) {
+    return new OriginFetchError('OriginUnavailable', why, options);
+  }
+  return new OriginFetchError('OriginError', why, options);
+}
+
+/** Maps a thrown error (`name` as the S3 code, HTTP status in `$metadata`, or a network `code`) to an {@link OriginFetchError}. */
 export function classifyS3Error(err: unknown): OriginFetchError {
   const e = (err ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode;
-  const name = e.name ?? '';
-  const why = `S3 GetObject failed: ${name}${status ? ` (HTTP ${status})` : ''}`;
-  if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket' || status === 404) {
-    return new OriginFetchError('OriginNotFound', why, { cause: err });
-  }
-  if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
-    return new OriginFetchError('OriginForbidden', why, { cause: err });
-  }
-  if (THROTTLED.has(name) || (status !== undefined && (status === 429 || status >= 500))
-    || (e.code !== undefined && NETWORK_CODES.has(e.code))) {
-    return new OriginFetchError('OriginUnavailable', why, { cause: err });
-  }
-  return new OriginFetchError('OriginError', why, { cause: err });
+  return classifyS3Answer(e.name ?? '', e.$metadata?.httpStatusCode, e.code, err);
 }
 
-/** The error S3 answered: its XML `<Code>` (or the status text) and HTTP status, never its message. */
-class S3ResponseError extends Error {
-  readonly $metadata: { httpStatusCode: number };
-  constructor(code: string, status: number) {
-    super(`S3 answered ${code} (HTTP ${status})`);
-    this.name = code;
-    this.$metadata = { httpStatusCode: status };
-  }
-}
-
-function s3Error(res: RawResponse): S3ResponseError {
+/** S3's error answer: its XML `<Code>` (or a code for the status), never its message. */
+function s3AnswerError(res: RawResponse): OriginFetchError {
   const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(res.body.toString('utf8'))?.[1]
     ?? ({ 403: 'Forbidden', 404: 'NotFound', 429: 'TooManyRequestsException', 503: 'ServiceUnavailable' } as Record<number, string>)[res.status]
     ?? `HTTP${res.status}`;
-  return new S3ResponseError(code, res.status);
+  return classifyS3Answer(code, res.status, undefined);
 }
 
 /** Throttling, 5xx, timeouts and dropped connections are worth one more attempt; nothing else is. */
@@ -156,7 +154,7 @@ export async function fetchFromS3(origin: CloudFrontS3Origin, uri: string): Prom
     try {
       const res = await signedGet(url, region, budgetMs - (performance.now() - started));
       if (res.status === 200) return await fetched(res);
-      err = classifyS3Error(s3Error(res));
+      err = s3AnswerError(res);
     } catch (e) {
       err = e instanceof OriginFetchError ? e : classifyS3Error(e);
     }
