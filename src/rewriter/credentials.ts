@@ -67,6 +67,19 @@ export class CredentialWriter {
   }
 
   /**
+   * True when `text` holds a credential param of its own (`Signature=...` at its start or after `?` or `&`, under
+   * any name that {@link append} removes): a variable with such a value is substituted before appending, so the
+   * stale copy is removed.
+   */
+  appearsIn(text: string): boolean {
+    for (const piece of text.split(/[?&]/)) {
+      const eq = piece.indexOf('=');
+      if (eq !== -1 && this.#paramNames.has(piece.slice(0, eq))) return true;
+    }
+    return false;
+  }
+
+  /**
    * Appends the credentials to the query (before any fragment), after removing credentials already present,
    * so rewriting twice equals rewriting once. Every other query byte is kept as it was.
    */

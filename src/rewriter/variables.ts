@@ -104,8 +104,7 @@ export function substitutedPrefix(uri: string, ctx: Context): { prefix: string; 
   return { prefix: out, complete: pos >= uri.length && out.length < PREFIX_LIMIT };
 }
 
-const CREDENTIAL_IN_VALUE = /(?:^|[?&])(?:Policy|Signature|Key-Pair-Id|Hash-Algorithm|Expires)(?:-PREFIX)?=/;
-
+/** `uri` with each reference to a variable whose value carries credentials of its own substituted. */
 export function substituteCredentialVariables(uri: string, ctx: Context): string {
   let out = '';
   let pos = 0;
@@ -115,7 +114,7 @@ export function substituteCredentialVariables(uri: string, ctx: Context): string
     const close = uri.indexOf('}', open + 2);
     if (close === -1) break;
     const value = ctx.variables.get(uri.slice(open + 2, close));
-    const inline = typeof value === 'string' && value.length <= PREFIX_LIMIT && CREDENTIAL_IN_VALUE.test(value);
+    const inline = typeof value === 'string' && value.length <= PREFIX_LIMIT && ctx.credentials.appearsIn(value);
     out += inline ? uri.slice(pos, open) + value : uri.slice(pos, close + 1);
     pos = close + 1;
   }

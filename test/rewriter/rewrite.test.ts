@@ -155,6 +155,15 @@ describe('credential bytes', () => {
     }
   });
 
+  it('substitutes a variable that carries stale credentials of its own, so they are replaced, not repeated', () => {
+    const define = '#EXT-X-DEFINE:NAME="q",VALUE="?Policy=old&Signature-PREFIX=old&Key-Pair-Id=old&a=1"';
+    // CloudFront's param names are case-sensitive: `signature` is not one, so this reference stays as written.
+    const kept = '#EXT-X-DEFINE:NAME="k",VALUE="signature=x&b=2"';
+    expect(rewritePlaylist(`#EXTM3U\n${define}\n${kept}\nseg.ts{$q}\nother.ts?{$k}\n`, { url: URL_SIGNED })).toBe(
+      `#EXTM3U\n${define}\n${kept}\nseg.ts?a=1&${CREDS}\nother.ts?{$k}&${CREDS}\n`,
+    );
+  });
+
   it('propagates URL-safe base64 and percent-encoded credentials', () => {
     const url = 'https://d111.cloudfront.net/a.m3u8?Policy=P~_-.x&Signature=S%7Ea&Key-Pair-Id=K2AB';
     expect(rewritePlaylist('#EXTM3U\n#EXT-X-MAP:URI="i.mp4"\n', { url })).toBe(
