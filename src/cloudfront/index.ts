@@ -5,7 +5,7 @@
  * custom policy's expiry.
  */
 export { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS, CREDENTIAL_SUFFIX } from './params.js';
-export { splitQuery, joinQuery, isSignedParam, withoutSignedParams, withoutSuffixedParams } from './query.js';
+export { splitUrl, splitQuery, joinQuery, isSignedParam, withoutSignedParams, withoutSuffixedParams } from './query.js';
 export type { QueryPair } from './query.js';
 export { MAX_URL_LENGTH, suffixCredentials, suffixedQuery, readCredentials, credentialKind, credentialQuery } from './credentials.js';
 export type { Credentials, CredentialKind, CredentialParam } from './credentials.js';

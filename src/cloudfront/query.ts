@@ -13,6 +13,14 @@ export interface QueryPair {
   value: string | undefined;
 }
 
+/** A URL's part before `?` and its raw query (without `?`), the fragment dropped; nothing decoded. */
+export function splitUrl(url: string): { path: string; query: string } {
+  const hash = url.indexOf('#');
+  const head = hash === -1 ? url : url.slice(0, hash);
+  const q = head.indexOf('?');
+  return q === -1 ? { path: head, query: '' } : { path: head.slice(0, q), query: head.slice(q + 1) };
+}
+
 /** Splits a query string (without `?`) into raw pairs; empty pieces (`&&`) are dropped. Linear time. */
 export function splitQuery(query: string): QueryPair[] {
   const pairs: QueryPair[] = [];

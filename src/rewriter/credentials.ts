@@ -6,7 +6,7 @@
  * (RFC 8216bis 4.3 variable substitution, 4.4.2.3 EXT-X-DEFINE). The compact form shrinks a 100k-segment playlist
  * with ~640-byte credentials from ~68 MB to ~4 MB; players without variable substitution cannot play it.
  */
-import { CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials } from '../cloudfront/index.js';
+import { CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials, splitUrl } from '../cloudfront/index.js';
 import type { RewriteOptions, SkipReason } from './types.js';
 
 /** The variable name the compact form defines (RFC 8216bis 4.3: `[a-zA-Z0-9_-]`). */
@@ -125,21 +125,13 @@ export class CredentialWriter {
  * newline would break the playlist) are not propagated.
  */
 export function credentialWriter(options: RewriteOptions, paramNames: ReadonlySet<string>): { writer: CredentialWriter; skipped?: SkipReason } {
-  const credentials = options.credentials ?? readCredentials(rawQueryOf(options.url), options.credentialSuffix ?? '');
+  const credentials = options.credentials ?? readCredentials(splitUrl(options.url).query, options.credentialSuffix ?? '');
   const safe = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v));
   const kind = safe ? credentialKind(credentials) : 'none';
   const writer = new CredentialWriter(credentialQuery(credentials), paramNames);
   if (kind === 'canned') return { writer, skipped: 'canned-policy' };
   if (kind === 'none') return { writer, skipped: 'no-credentials' };
   return { writer };
-}
-
-/** The query of a URL exactly as written (no decoding), without `?` and fragment. */
-function rawQueryOf(url: string): string {
-  const hash = url.indexOf('#');
-  const head = hash === -1 ? url : url.slice(0, hash);
-  const q = head.indexOf('?');
-  return q === -1 ? '' : head.slice(q + 1);
 }
 
 /** True for a media playlist: it has the EXT-X-TARGETDURATION tag (required there, RFC 8216 4.3.3.1). */

@@ -6,7 +6,7 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import { InvalidOptionError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
-import { cfBase64Decode, isSignedParam, readCredentials, SIGNED_URL_PARAMS, splitQuery, withoutSignedParams } from '../cloudfront/index.js';
+import { cfBase64Decode, isSignedParam, readCredentials, SIGNED_URL_PARAMS, splitQuery, splitUrl, withoutSignedParams } from '../cloudfront/index.js';
 import type { Credentials } from '../cloudfront/index.js';
 import { loadPublicKey } from './keys.js';
 import { cannedPolicyJson, ipInCidr, parsePolicy } from './policy.js';
@@ -72,11 +72,7 @@ function cookieCredentials(cookies: Record<string, string>): Credentials {
 
 /** The URL's query and the URL a policy's Resource is compared with (CloudFront removes its own params). */
 function resourceOf(url: string): { query: string; resourceUrl: string } {
-  const hashAt = url.indexOf('#');
-  const noFragment = hashAt === -1 ? url : url.slice(0, hashAt);
-  const q = noFragment.indexOf('?');
-  const path = q === -1 ? noFragment : noFragment.slice(0, q);
-  const query = q === -1 ? '' : noFragment.slice(q + 1);
+  const { path, query } = splitUrl(url);
   const kept = withoutSignedParams(query);
   return { query, resourceUrl: kept === '' ? path : `${path}?${kept}` };
 }

@@ -2,7 +2,7 @@
  * The walk of `cloudfront-hls verify`: fetches the playlist tree from the master as a player would, every URI
  * place of the HLS grammar (segments optionally sampled), and tallies what each request got.
  */
-import { credentialKind, readCredentials } from '../../cloudfront/index.js';
+import { credentialKind, readCredentials, splitUrl } from '../../cloudfront/index.js';
 import { uriPlaces } from '../../hls/index.js';
 import type { UriKind } from '../../hls/index.js';
 import type { CliIo } from '../command.js';
@@ -52,8 +52,7 @@ export function playlistUris(text: string): PlaylistUri[] {
 
 /** The URL carries a signature, a Key-Pair-Id and a policy or expiry (custom or canned credentials). */
 export function isSigned(url: string): boolean {
-  const q = url.indexOf('?');
-  return credentialKind(readCredentials(q === -1 ? '' : url.slice(q + 1))) !== 'none';
+  return credentialKind(readCredentials(splitUrl(url).query)) !== 'none';
 }
 
 /** One GET as a player sends it (no redirects followed); a network failure is status 0 with its reason. */
