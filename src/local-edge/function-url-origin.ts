@@ -66,6 +66,9 @@ function decodeQueryComponent(text: string): string {
 
 /** Per-request facts the function URL path needs from the edge. */
 export interface FunctionUrlRequestContext {
+  /** The request target as the viewer sent it, split at the first `?` (the query without it). */
+  path: string;
+  query: string;
   domainName: string;
   requestId: string;
   clientIp: string;
@@ -79,12 +82,8 @@ export async function serveFunctionUrl(
   runtime: FunctionUrlRuntime,
   context: FunctionUrlRequestContext,
 ): Promise<FunctionUrlResponse> {
-  const rawUrl = req.url ?? '/';
-  const queryStart = rawUrl.indexOf('?');
   const method = req.method ?? 'GET';
-  const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
-  const viewerRequest = await runViewerFunctions(behavior, runtime, context, toCfFunctionRequest(method, path, query, req.rawHeaders));
+  const viewerRequest = await runViewerFunctions(behavior, runtime, context, toCfFunctionRequest(method, context.path, context.query, req.rawHeaders));
   if ('status' in viewerRequest) return viewerRequest;
 
   const host = functionUrlDomain(runtime.functionId);

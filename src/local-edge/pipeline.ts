@@ -160,7 +160,9 @@ async function serveFunctionUrlBehavior(context: RequestContext): Promise<LocalE
   // startLocalEdge creates a runtime for every function URL origin or refuses to start.
   if (runtime === undefined) throw new LocalEdgeFunctionError(`origin ${behavior.origin.id} has no runtime`);
   const requestId = randomUUID();
-  const answer = await serveFunctionUrl(context.req, behavior, runtime, { domainName: opts.domainName(), requestId, clientIp: context.clientIp, now: opts.now() });
+  const answer = await serveFunctionUrl(context.req, behavior, runtime, {
+    path: context.path, query: context.query, domainName: opts.domainName(), requestId, clientIp: context.clientIp, now: opts.now(),
+  });
   const xCache = answer.cache === 'Generated' ? 'FunctionGeneratedResponse from cloudfront' : 'Miss from cloudfront';
   const headers: Array<[string, string]> = [...answer.headers.filter(([name]) => !isHopByHopHeader(name)), ['X-Cache', xCache], ...edgeHeaders(requestId)];
   return context.finish({ status: answer.status, headers, body: answer.body }, answer.cache);
