@@ -56,6 +56,11 @@ export const HEADERS = {
   allowHosts: 'X-Cfhls-Allow-Hosts',
   /** `define` turns on the compact form (template parameter CompactPlaylists). */
   compact: 'X-Cfhls-Compact',
+  /**
+   * Comma-separated hosts content steering may move playlists to (template parameter SteeringHosts; each must also be
+   * an allowed host). Absent: playlists with EXT-X-CONTENT-STEERING are refused.
+   */
+  steeringHosts: 'X-Cfhls-Steering-Hosts',
   /** Local edge/tests only: S3 endpoint URL used with path-style addressing. */
   s3Endpoint: 'X-Cfhls-S3-Endpoint',
   /** Response header explaining what origin-response did (see the contract). */

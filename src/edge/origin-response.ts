@@ -8,7 +8,8 @@
 import type { CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent } from 'aws-lambda';
 import { CREDENTIAL_SUFFIX, credentialKind, headerValue, policyExpiry, readCredentials, withoutSuffixedParams } from '../cloudfront/index.js';
 import type { Credentials } from '../cloudfront/index.js';
-import { DEFAULT_CHUNK_CHARS, isPlaylist, rewritePlaylistInChunks } from '../rewriter/index.js';
+import type { CheckVerdict } from '../checker/index.js';
+import { DEFAULT_CHUNK_CHARS, REFUSAL_MESSAGES, isPlaylist, rewritePlaylistInChunks } from '../rewriter/index.js';
 import type { ChunkedRewrite, RefusalReason, RewriteOptions } from '../rewriter/index.js';
 import { encodeBody } from './body.js';
 import type { ContentCoding, EncodedBody } from './body.js';
@@ -144,6 +145,8 @@ function rewriteOptions({ config, request }: Exchange, credentials: Credentials)
   // The rewriter trims each entry and skips empty ones.
   const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '').split(',');
   const compact = (headerValue(customHeaders, HEADERS.compact) ?? '').trim().toLowerCase() === COMPACT_DEFINE;
+  // Absent or empty: content steering is not allowed, and a playlist using it is refused.
+  const steering = (headerValue(customHeaders, HEADERS.steeringHosts) ?? '').trim();
   return {
     // In origin events the Host header is the origin's: the viewer's host is the distribution's domain.
     url: `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`,
@@ -152,6 +155,7 @@ function rewriteOptions({ config, request }: Exchange, credentials: Credentials)
     allowHosts,
     limits: REWRITE_LIMITS,
     ...(compact ? { compact } : {}),
+    ...(steering !== '' ? { steeringHosts: steering.split(',') } : {}),
   };
 }
 
@@ -169,7 +173,7 @@ async function respond(exchange: Exchange, rewrite: ChunkedRewrite, credentials:
     ...(coding !== undefined ? { encoded: { coding, base64: MAX_GENERATED_RESPONSE_BYTES - encodedHeaderBytes } } : {}),
   });
   const summary = rewrite.summary();
-  if (summary?.refused !== undefined) return refusal(exchange, summary.refused);
+  if (summary?.refused !== undefined) return refusal(exchange, summary.refused, summary.check);
   if (summary !== undefined && Object.keys(summary.withheld).length > 0) {
     // One line per playlist, counts only: the URIs are origin text and may be long; the reasons say what to fix.
     log('warn', FN, 'credentials withheld from URIs that players could resolve to different hosts', { ...where, withheld: summary.withheld });
@@ -190,17 +194,19 @@ async function respond(exchange: Exchange, rewrite: ChunkedRewrite, credentials:
   return response;
 }
 
-/** Why each refusal happens, for the log line's hint. */
+/** Why each refusal happens, for the log line's hint: the rewriter's sentence, with this function's limits. */
 const REFUSAL_HINTS: Record<RefusalReason, string> = {
-  'credential-variable': 'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM or IMPORT of Policy, Signature, Key-Pair-Id, ...) and uses it outside the same-host URIs; a player would copy the viewer\'s credentials there: remove that definition',
+  ...REFUSAL_MESSAGES,
+  'content-steering': `${REFUSAL_MESSAGES['content-steering']}; the origin header ${HEADERS.steeringHosts} carries them to this function`,
   'line-too-long': `a URI line or #EXT-X- tag is over ${REWRITE_LIMITS.maxLineChars} characters`,
   'too-many-attributes': `a tag has over ${REWRITE_LIMITS.maxAttributes} attributes`,
   'output-too-large': `the rewritten playlist would be over ${REWRITE_LIMITS.maxOutputChars} characters, more than any 1 MB response can carry: split the playlist`,
 };
 
-/** A playlist that must not be served: 502, nothing of its text, one log line saying why. */
-function refusal({ response, log: where }: Exchange, reason: RefusalReason): EdgeResponse {
-  log('error', FN, 'playlist refused; answered 502', { ...where, reason, hint: REFUSAL_HINTS[reason] });
+/** A playlist that must not be served: 502, nothing of its text, one log line saying why (and where, never what). */
+function refusal({ response, log: where }: Exchange, reason: RefusalReason, check: CheckVerdict | undefined): EdgeResponse {
+  const found = check === undefined ? {} : { check: check.failure, outputLine: check.line };
+  log('error', FN, 'playlist refused; answered 502', { ...where, reason, ...found, hint: REFUSAL_HINTS[reason] });
   setHeader(response.headers, HEADERS.rewrite, `refused; reason=${reason}`);
   return errorResponse(response, 502);
 }

@@ -46,6 +46,8 @@ export const URI_ATTRIBUTES: ReadonlyMap<string, ReadonlyMap<string, UriKind>> =
 
 /** Legacy low-latency tag whose whole value is a URI: `#EXT-X-PREFETCH:<uri>`. */
 export const PREFETCH_TAG = 'EXT-X-PREFETCH';
+/** Content steering (RFC 8216bis 4.4.6.6): its SERVER-URI names a manifest that can move every URL to other hosts. */
+export const STEERING_TAG = 'EXT-X-CONTENT-STEERING';
 /** Variable definitions (RFC 8216bis 4.4.2.3). */
 export const DEFINE_TAG = 'EXT-X-DEFINE';
 /** The tag whose next URI line is a variant stream. */

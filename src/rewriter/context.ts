@@ -14,14 +14,13 @@ export interface Context {
   credentials: CredentialWriter;
   /** The signed-URL param names, lower case: QUERYPARAM/IMPORT names that would hand a player the credentials. */
   credentialNamesLower: ReadonlySet<string>;
-  /** EXT-X-DEFINE NAME/VALUE variables; AMBIGUOUS marks a name players could read differently. */
+  /**
+   * EXT-X-DEFINE variables: NAME/VALUE values; AMBIGUOUS marks a name players could read differently or whose value
+   * comes from outside the playlist (IMPORT, QUERYPARAM).
+   */
   variables: Map<string, string | typeof AMBIGUOUS>;
-  /** Names of variables a player fills from a credential query param (QUERYPARAM/IMPORT `Signature`, ...). */
-  credentialVariables: Set<string>;
-  /** References to credentialVariables inside URIs that got credentials (the only safe place for them). */
-  credentialedReferences: number;
-  /** References to credentialVariables anywhere after their definition. */
-  credentialVariableReferences: number;
+  /** Hosts content steering may move URLs to (RewriteOptions.steeringHosts), URL.host form; undefined: not allowed. */
+  steeringHosts?: ReadonlySet<string>;
   rewritten: number;
   untouched: number;
   withheld: Partial<Record<WithheldReason, number>>;
@@ -58,15 +57,13 @@ export function makeContext(options: RewriteOptions): Context {
     credentials: writer,
     credentialNamesLower: new Set([...paramNames].map((n) => n.toLowerCase())),
     variables: new Map(),
-    credentialVariables: new Set(),
-    credentialedReferences: 0,
-    credentialVariableReferences: 0,
     rewritten: 0,
     untouched: 0,
     withheld: {},
     maxAttributes: options.limits?.maxAttributes ?? Infinity,
   };
   if (skipped !== undefined) context.skipped = skipped;
+  if (options.steeringHosts !== undefined) context.steeringHosts = steeringHostsOf(options.steeringHosts, viewer, allowHosts);
   return context;
 }
 
@@ -89,6 +86,20 @@ function normalizeAllowedHost(entry: string): string | undefined {
     throw new InvalidOptionError(`allowHosts entry ${JSON.stringify(trimmed.slice(0, 100))} is not a host name with an optional port`);
   }
   return url.host;
+}
+
+/** steeringHosts in URL.host form; each must be the viewer's host or an allowed host (else InvalidOptionError). */
+function steeringHostsOf(entries: readonly string[], viewer: URL, allowHosts: ReadonlySet<string>): ReadonlySet<string> {
+  const hosts = new Set<string>();
+  for (const entry of entries) {
+    const host = normalizeAllowedHost(entry);
+    if (host === undefined) continue;
+    if (host !== viewer.host && !allowHosts.has(host)) {
+      throw new InvalidOptionError(`steering host ${JSON.stringify(host)} is not an allowed host: add it to allowHosts first (credentials follow steering there)`);
+    }
+    hosts.add(host);
+  }
+  return hosts;
 }
 
 export function untouched(uri: string, ctx: Context): string {

@@ -48,8 +48,10 @@ export class CredentialWriter {
   readonly #literal: string;
   readonly #queryLiteral: string;
   readonly #paramNames: ReadonlySet<string>;
+  readonly #secrets: readonly string[];
 
-  constructor(query: string, paramNames: ReadonlySet<string>) {
+  constructor(query: string, paramNames: ReadonlySet<string>, secrets: readonly string[] = []) {
+    this.#secrets = secrets;
     // join() returns one flat string; `'?' + s` would be a two-part rope that every URI then copies through.
     this.#written = this.#literal = query;
     this.#queryWritten = this.#queryLiteral = ['?', query].join('');
@@ -59,6 +61,14 @@ export class CredentialWriter {
   /** Most characters one URI grows by. */
   get maxGrowth(): number {
     return Math.max(this.#queryWritten.length, this.#queryLiteral.length);
+  }
+
+  /**
+   * What the post-condition (src/checker/) looks for in the output: the values that must never reach another host
+   * (Policy and Signature; Key-Pair-Id is public), and the credentials as written, which it recognises whole.
+   */
+  forChecker(): { secrets: readonly string[]; written: string } {
+    return { secrets: this.#secrets, written: this.#literal };
   }
 
   /** Pushes `uri`, a relative reference without query or fragment (the fast path), and then the credentials. */
@@ -128,7 +138,8 @@ export function credentialWriter(options: RewriteOptions, paramNames: ReadonlySe
   const credentials = options.credentials ?? readCredentials(splitUrl(options.url).query, options.credentialSuffix ?? '');
   const safe = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v));
   const kind = safe ? credentialKind(credentials) : 'none';
-  const writer = new CredentialWriter(credentialQuery(credentials), paramNames);
+  const secrets = [credentials.Policy, credentials.Signature].filter((v): v is string => v !== undefined && v !== '');
+  const writer = new CredentialWriter(credentialQuery(credentials), paramNames, secrets);
   if (kind === 'canned') return { writer, skipped: 'canned-policy' };
   if (kind === 'none') return { writer, skipped: 'no-credentials' };
   return { writer };

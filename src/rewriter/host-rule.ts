@@ -7,9 +7,8 @@ import type { WithheldReason } from './types.js';
 
 /**
  * True when nothing appended to `prefix` can change the host a player resolves it to: a root-relative path
- * (`/a` + anything stays on this host), a relative path that can no longer become an `http(s):` scheme (any
- * other scheme a player might see, `seg-:x`, is one no browser fetches over the network), or an absolute URL
- * whose authority has ended.
+ * (`/a` + anything stays on this host), a relative path that can no longer become a scheme to any reader (it holds
+ * a character no scheme may contain), or an absolute URL whose authority has ended.
  */
 export function hostFixed(prefix: string): boolean {
   if (prefix === '' || ambiguity(prefix) !== undefined) return false;
@@ -17,7 +16,20 @@ export function hostFixed(prefix: string): boolean {
   if (kind === 'absolute' || kind === 'network-path') return hostEndsWithin(prefix);
   if (kind !== 'relative') return false;
   if (prefix.startsWith('/')) return prefix.length >= 2;
-  return !'https:'.startsWith(prefix.toLowerCase());
+  return cannotBecomeFetchableScheme(prefix);
+}
+
+/**
+ * For a relative prefix: true when no completion can make it a scheme a player fetches from another host. url-toolkit
+ * (hls.js) reads any `[A-Za-z0-9+.-]+:` start as a scheme and leaves the URL to the browser; WHATWG URL accepts it as
+ * a scheme only when it starts with a letter, and otherwise resolves it against the page (`1a:`, `9:`, `+:`, `.:`
+ * go to the page's host). So: a character outside that set rules any scheme out; a letter first leaves only
+ * schemes no player fetches over the network, unless the prefix could still grow into `http:` or `https:`.
+ */
+export function cannotBecomeFetchableScheme(prefix: string): boolean {
+  if (/[^A-Za-z0-9+.-]/.test(prefix)) return true;
+  const lower = prefix.toLowerCase();
+  return /^[a-z]/.test(lower) && !'https:'.startsWith(lower);
 }
 
 /** For an absolute or network-path prefix: true when its authority is followed by a path, query or fragment. */

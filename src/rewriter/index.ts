@@ -8,6 +8,7 @@ export {
   assertPlaylist,
 } from './rewrite.js';
 export type { ChunkedRewrite } from './rewrite.js';
+export { REFUSAL_MESSAGES } from './types.js';
 export type {
   RewriteOptions,
   RewriteResult,
@@ -17,5 +18,6 @@ export type {
   WithheldReason,
   RefusalReason,
 } from './types.js';
+export type { CheckFailure, CheckVerdict } from '../checker/index.js';
 export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './credentials.js';
 export type { CompactSkip } from './credentials.js';

@@ -2,13 +2,13 @@
  * One line of a playlist, rewritten: URI lines, the URI attributes of tags, #EXT-X-PREFETCH values and the host
  * rule applied to each (see host-rule.ts); EXT-X-DEFINE lines are recorded (variables.ts).
  */
-import { DEFINE_TAG, PREFETCH_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
 import type { UriKind } from '../hls/index.js';
 import type { CredentialForm } from './credentials.js';
 import { untouched, withhold } from './context.js';
 import type { Context } from './context.js';
-import { ambiguity, qualifies, referenceKind } from './host-rule.js';
-import { credentialReferences, recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
+import { ambiguity, hostEndsWithin, qualifies, referenceKind } from './host-rule.js';
+import { recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
 /**
  * True when body[start, end) is a relative reference with nothing a URL parser or the host rule could read
@@ -38,6 +38,7 @@ export function rewriteLine(line: string, ctx: Context): string {
     if (colon === -1) return line;
     const tag = line.slice(start + 1, colon);
     const kinds = URI_ATTRIBUTES.get(tag);
+    if (tag === STEERING_TAG) return line.slice(0, colon + 1) + rewriteSteering(line, colon + 1, kinds!, ctx);
     if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
     // Legacy #EXT-X-PREFETCH values are neither URI lines nor quoted-strings: no variable substitution there.
     if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
@@ -59,6 +60,23 @@ function rewriteUriLine(line: string, ctx: Context, form: CredentialForm = 'as-c
   while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
   if (start >= end) return line;
   return line.slice(0, start) + rewriteUri(line.slice(start, end), ctx, form) + line.slice(end);
+}
+
+/**
+ * EXT-X-CONTENT-STEERING: the manifest it names can clone every credentialed URL onto any host (PATHWAY-CLONES
+ * URI-REPLACEMENT), so it is served only when the operator named the hosts steering may use (all allowed hosts) and
+ * the manifest itself gets credentials, which means it is on an allowed host (never `data:` or a third party).
+ */
+function rewriteSteering(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
+  if (ctx.steeringHosts === undefined) {
+    ctx.refused ??= 'content-steering';
+    return line.slice(start);
+  }
+  const before = ctx.rewritten;
+  const out = rewriteAttributeList(line, start, kinds, ctx);
+  const names = parseAttributeList(line, start)?.map((a) => a.name) ?? [];
+  if (names.includes('SERVER-URI') && ctx.rewritten === before) ctx.refused ??= 'content-steering';
+  return out;
 }
 
 function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
@@ -100,6 +118,10 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
   let complete = true;
   const hasVariables = uri.includes('{$');
   if (hasVariables) {
+    // Readers without variable substitution fetch the URI as written: its host must not hold a reference.
+    if ((kind === 'absolute' || kind === 'network-path') && !hostEndsWithin(uri.slice(0, uri.indexOf('{$')))) {
+      return withhold('ambiguous-variable', ctx, uri);
+    }
     const sub = substitutedPrefix(uri, ctx);
     if (sub === undefined) return withhold('ambiguous-variable', ctx, uri);
     kind = referenceKind(sub.prefix);
@@ -110,7 +132,6 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
   }
   if (!qualifies(probe, kind, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
   ctx.rewritten++;
-  if (hasVariables && ctx.credentialVariables.size > 0) ctx.credentialedReferences += credentialReferences(uri, 0, uri.length, ctx);
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
   return ctx.credentials.append(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, form);

@@ -7,13 +7,14 @@
  * the text. This is a single forward scan: each line and each attribute list is read once, no regexes that
  * can backtrack, so time is linear in the input.
  */
+import { OutputChecker } from '../checker/index.js';
 import { InvalidOptionError, NotAPlaylistError, UnsafePlaylistError } from '../errors.js';
-import { BOM } from '../hls/index.js';
+import { BOM, isBlank } from '../hls/index.js';
 import { makeContext } from './context.js';
 import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
-import type { RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
-import { credentialReferences } from './variables.js';
+import { REFUSAL_MESSAGES } from './types.js';
+import type { RefusalReason, RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
 
 /** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
 export function isPlaylist(input: string | Uint8Array): boolean {
@@ -77,13 +78,9 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
   if (result.skipped === 'no-credentials') {
     throw new InvalidOptionError('the URL carries no complete custom-policy credentials (Policy, Signature, Key-Pair-Id)');
   }
-  if (result.refused !== undefined && result.refused !== 'credential-variable') {
-    throw new UnsafePlaylistError(`the playlist is past a limit set for hostile input (${result.refused})`);
-  }
-  if (result.refused === 'credential-variable') {
-    throw new UnsafePlaylistError(
-      'the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM/IMPORT) and uses it outside the URIs that get credentials; a player would copy the viewer\'s credentials there',
-    );
+  if (result.refused !== undefined) {
+    const where = result.check === undefined ? '' : ` (${result.check.failure} at output line ${result.check.line})`;
+    throw new UnsafePlaylistError(`refused: ${REFUSAL_MESSAGES[result.refused]}${where}`);
   }
   return result.text;
 }
@@ -91,7 +88,7 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
 /** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
 export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
   const scan = startScan(text, options);
-  if (scan.ctx.skipped !== undefined) return { text: scan.body, ...summaryOf(scan) };
+  if (scan.ctx.skipped !== undefined || scan.ctx.refused !== undefined) return { text: scan.ctx.refused === undefined ? scan.body : '', ...summaryOf(scan) };
   const out = scanRange(scan, 0, scan.body.length);
   const summary = finishScan(scan);
   return { text: out === undefined || summary.refused !== undefined ? '' : out, ...summary };
@@ -136,9 +133,9 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
   return {
     *chunks() {
       const { body } = scan;
-      if (scan.ctx.skipped !== undefined) {
+      if (scan.ctx.skipped !== undefined || scan.ctx.refused !== undefined) {
         summary = summaryOf(scan);
-        yield body;
+        if (scan.ctx.refused === undefined) yield body;
         return;
       }
       for (let from = 0; from < body.length;) {
@@ -166,6 +163,9 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
 interface Scan {
   body: string;
   ctx: Context;
+  /** Reads every piece written, independently of the writer, before it may leave (see src/checker/). */
+  checker: OutputChecker;
+  check?: RewriteResult['check'];
   maxLineChars: number;
   /** Most URIs that may get credentials before the output would pass `maxOutputChars`. */
   maxRewritten: number;
@@ -181,7 +181,48 @@ function startScan(text: string, options: RewriteOptions): Scan {
   const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
   // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
   const maxRewritten = Math.floor((maxOutputChars - body.length) / ctx.credentials.maxGrowth);
-  return { body, ctx, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
+  if (ctx.skipped === undefined) {
+    const problem = readingProblem(body);
+    if (problem !== undefined) ctx.refused = problem;
+  }
+  const checker = new OutputChecker({
+    playlistUrl: ctx.viewer,
+    allowedHosts: ctx.allowHosts,
+    credentialNames: ctx.credentialNamesLower,
+    ...ctx.credentials.forChecker(),
+    ...(ctx.steeringHosts !== undefined ? { steeringHosts: ctx.steeringHosts } : {}),
+  });
+  return { body, ctx, checker, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
+}
+
+/**
+ * Terminators players disagree on, and other C0 controls: ffmpeg and ExoPlayer end a line at a bare CR, hls.js's
+ * regexes also at U+2028 and U+2029 (JavaScript's `.`), some readers at U+0085. Such a line is one line to the
+ * rewriter and two to a player, whose second half can put credentials in front of another host. A CR at the very
+ * end of the text ends the last line for everyone. Character class and a one-character lookahead: linear.
+ */
+const SPLIT_LINE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029]|\r(?!\n|$)/;
+
+/**
+ * Tags hls.js's multivariant parser finds anywhere, even mid-line (its MASTER_PLAYLIST_REGEX has no line anchor),
+ * with the refusal each earns there: a hidden definition changes what later URIs mean, hidden steering moves them.
+ */
+const HIDDEN_TAGS: ReadonlyArray<[string, RefusalReason]> = [
+  ['#EXT-X-DEFINE:', 'variable-definition'],
+  ['#EXT-X-CONTENT-STEERING', 'content-steering'],
+];
+
+/** Why players could split or read `body` differently from this rewriter, before any line is rewritten. */
+function readingProblem(body: string): RefusalReason | undefined {
+  if (SPLIT_LINE.test(body)) return 'control-character';
+  for (const [tag, reason] of HIDDEN_TAGS) {
+    for (let at = body.indexOf(tag); at !== -1; at = body.indexOf(tag, at + tag.length)) {
+      let lineStart = at;
+      while (lineStart > 0 && isBlank(body.charCodeAt(lineStart - 1))) lineStart--;
+      if (lineStart > 0 && body.charCodeAt(lineStart - 1) !== 0x0a) return reason;
+    }
+  }
+  return undefined;
 }
 
 function summaryOf(scan: Scan): RewriteSummary {
@@ -192,15 +233,21 @@ function summaryOf(scan: Scan): RewriteSummary {
     withheld: ctx.withheld,
     ...(ctx.skipped !== undefined ? { skipped: ctx.skipped } : {}),
     ...(ctx.refused !== undefined ? { refused: ctx.refused } : {}),
+    ...(scan.check !== undefined ? { check: scan.check } : {}),
     ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
   };
 }
 
-/** The summary once every line is read: a credential variable used outside credentialed URIs refuses the playlist. */
+/** The summary once every line is read, with the post-condition's verdict on the whole output. */
 function finishScan(scan: Scan): RewriteSummary {
-  const { ctx } = scan;
-  if (ctx.refused === undefined && ctx.credentialVariableReferences > ctx.credentialedReferences) ctx.refused = 'credential-variable';
+  if (scan.ctx.refused === undefined) failCheck(scan, scan.checker.finish());
   return summaryOf(scan);
+}
+
+function failCheck(scan: Scan, verdict: RewriteResult['check']): void {
+  if (verdict === undefined) return;
+  scan.check = verdict;
+  scan.ctx.refused = 'failed-check';
 }
 
 /**
@@ -238,12 +285,12 @@ function scanRange(scan: Scan, from: number, to: number): string | undefined {
         copied = end;
       }
     }
-    if (ctx.credentialVariables.size > 0) ctx.credentialVariableReferences += credentialReferences(body, pos, end, ctx);
     pos = nl + 1;
   }
   if (ctx.rewritten > scan.maxRewritten) ctx.refused ??= 'output-too-large';
   if (ctx.refused !== undefined) return undefined;
-  if (copied === from) return body.slice(from, to);
   if (copied < to) out.push(body.slice(copied, to));
-  return out.join('');
+  const piece = copied === from ? body.slice(from, to) : out.join('');
+  failCheck(scan, scan.checker.feed(piece));
+  return ctx.refused === undefined ? piece : undefined;
 }

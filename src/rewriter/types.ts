@@ -1,3 +1,4 @@
+import type { CheckVerdict } from '../checker/index.js';
 import type { CompactSkip } from './credentials.js';
 import type { Credentials } from '../cloudfront/index.js';
 
@@ -21,6 +22,12 @@ export interface RewriteOptions {
    * only; players need EXT-X-DEFINE support). Default: false.
    */
   compact?: boolean;
+  /**
+   * Hosts an EXT-X-CONTENT-STEERING manifest may move playlists to (each must be the URL's host or in
+   * `allowHosts`). A playlist with content steering is refused unless this is given: a steering manifest can clone
+   * every credentialed URL onto any host it names (HLS content steering, PATHWAY-CLONES `URI-REPLACEMENT`).
+   */
+  steeringHosts?: readonly string[];
 }
 
 /**
@@ -62,13 +69,47 @@ export type WithheldReason =
   | 'ambiguous-variable';
 
 /**
- * Why a playlist must not be served at all (see {@link RewriteResult.refused}).
- * - `credential-variable`: EXT-X-DEFINE QUERYPARAM or IMPORT names a credential param (`Signature`, ...) and the
- *   variable is used somewhere other than a URI that gets credentials anyway: a player would copy the viewer's
- *   credentials there.
+ * Why a playlist must not be served at all (see {@link RewriteResult.refused}); {@link REFUSAL_MESSAGES} says each
+ * in a sentence.
+ * - `control-character`: a line holds a terminator some player splits at and others do not (a CR not followed by
+ *   LF, U+2028, U+2029, U+0085) or another C0 control: the rest of such a line becomes a new line to a player.
+ * - `credential-variable`: EXT-X-DEFINE QUERYPARAM or IMPORT names a credential param (`Signature`, ...): a player
+ *   would copy the viewer's credentials wherever the playlist uses the variable.
+ * - `variable-definition`: an EXT-X-DEFINE players could read differently: not exactly `NAME="..",VALUE=".."`,
+ *   `IMPORT=".."` or `QUERYPARAM=".."`; a `{$` inside it (hls.js substitutes there); an IMPORT of a name already
+ *   defined (hls.js overwrites it); or one hidden mid-line, where hls.js's multivariant parser still finds it.
+ * - `content-steering`: EXT-X-CONTENT-STEERING without `steeringHosts`, or with a steering manifest that is not on an
+ *   allowed host (a `data:` URI, a third party).
+ * - `failed-check`: the rewritten text failed the independent post-condition (src/checker/); see
+ *   {@link RewriteResult.check}.
  * - `line-too-long`, `too-many-attributes`, `output-too-large`: past one of {@link RewriteLimits}.
  */
-export type RefusalReason = 'credential-variable' | 'line-too-long' | 'too-many-attributes' | 'output-too-large';
+export type RefusalReason =
+  | 'control-character'
+  | 'credential-variable'
+  | 'variable-definition'
+  | 'content-steering'
+  | 'failed-check'
+  | 'line-too-long'
+  | 'too-many-attributes'
+  | 'output-too-large';
+
+/** One sentence per {@link RefusalReason}, for errors and logs (no playlist bytes in them). */
+export const REFUSAL_MESSAGES: Readonly<Record<RefusalReason, string>> = {
+  'control-character':
+    'a line holds a CR without LF, U+2028, U+2029, U+0085 or a control character, where players split lines differently',
+  'credential-variable':
+    "the playlist defines a variable from a credential query param (EXT-X-DEFINE QUERYPARAM/IMPORT of Policy, Signature, Key-Pair-Id, ...); a player would copy the viewer's credentials wherever it is used",
+  'variable-definition':
+    'an EXT-X-DEFINE is malformed, holds a {$ reference, re-imports a defined name or is hidden mid-line, so players could read its variables differently',
+  'content-steering':
+    'the playlist uses EXT-X-CONTENT-STEERING, which can move every credentialed URL to another host: allow it by naming the steering hosts (rewrite --steering-host, template parameter SteeringHosts), each an allowed host, with the steering manifest on an allowed host',
+  'failed-check':
+    'the rewritten playlist failed the post-condition check (a credential some player could send to another host)',
+  'line-too-long': 'the playlist is past a limit set for hostile input (line-too-long)',
+  'too-many-attributes': 'the playlist is past a limit set for hostile input (too-many-attributes)',
+  'output-too-large': 'the playlist is past a limit set for hostile input (output-too-large)',
+};
 
 /** Result of {@link rewritePlaylistDetailed}. */
 export interface RewriteResult {
@@ -84,6 +125,8 @@ export interface RewriteResult {
   withheld: Partial<Record<WithheldReason, number>>;
   /** Set when the playlist must not be served to this viewer; `text` is then empty. */
   refused?: RefusalReason;
+  /** With `refused: 'failed-check'`: what the post-condition found, and on which output line. */
+  check?: CheckVerdict;
   /** When `compact` was asked for: `applied`, or why the playlist kept the full form. */
   compact?: 'applied' | CompactSkip;
 }

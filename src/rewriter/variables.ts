@@ -1,8 +1,9 @@
 /**
- * EXT-X-DEFINE variables (RFC 8216bis 4.3, 4.4.2.3) as the rewriter needs them: the values that decide a URI's
- * host, and the credential variables (QUERYPARAM/IMPORT of a credential param) whose uses must be checked.
+ * EXT-X-DEFINE variables (RFC 8216bis 4.3, 4.4.2.3) as the rewriter needs them: the values that decide a URI's host,
+ * and the definitions that refuse a playlist.
  */
-import { attributeValue, duplicateName, parseAttributeList } from '../hls/index.js';
+import { attributeValue, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import type { Attribute } from '../hls/index.js';
 import { AMBIGUOUS } from './context.js';
 import type { Context } from './context.js';
 import { hostFixed } from './host-rule.js';
@@ -12,64 +13,55 @@ const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * EXT-X-DEFINE (RFC 8216bis 4.4.2.3): remembers NAME/VALUE variables, which come from the origin's playlist.
- * QUERYPARAM and IMPORT variables are left for the player to resolve: QUERYPARAM values come from the viewer's
- * URL, and copying viewer bytes into the playlist would let a viewer inject quotes, attributes or lines. A
- * QUERYPARAM or IMPORT that names a credential param is remembered, so its uses can be checked (see
- * {@link credentialVariableEscapes}). A definition players could read differently (duplicate or unquoted
- * attributes, a redefinition: hls.js keeps the first, a map the last; a VALUE holding a reference, which hls.js
- * substitutes at definition time) marks its name AMBIGUOUS.
+ * QUERYPARAM and IMPORT values come from outside the playlist (the viewer's URL, the parent playlist), so their
+ * names are AMBIGUOUS here: a URI needs them only after its host is fixed. Refuses what players could read
+ * differently or what would hand them the credentials (see {@link readDefinition}). A redefinition marks the name
+ * AMBIGUOUS (hls.js keeps the first, a map the last).
  */
 export function recordDefine(list: string, ctx: Context): void {
   const attributes = parseAttributeList(list, 0);
-  if (attributes === undefined) return;
-  if (attributes.length > ctx.maxAttributes) {
+  if (attributes !== undefined && attributes.length > ctx.maxAttributes) {
     ctx.refused = 'too-many-attributes';
     return;
   }
-  for (const a of attributes) {
-    if ((a.name === 'QUERYPARAM' || a.name === 'IMPORT') && isCredentialName(attributeValue(list, a), ctx)) {
-      ctx.credentialVariables.add(attributeValue(list, a).trim());
-    }
+  const definition = attributes === undefined ? undefined : readDefinition(list, attributes);
+  if (definition === undefined) {
+    ctx.refused ??= 'variable-definition';
+    return;
   }
-  const nameAttribute = attributes.find((x) => x.name === 'NAME');
-  const valueAttribute = attributes.find((x) => x.name === 'VALUE');
-  if (nameAttribute === undefined) return;
-  const name = attributeValue(list, nameAttribute);
-  if (!VARIABLE_NAME.test(name)) return; // players never substitute it
-  const value = valueAttribute === undefined ? undefined : attributeValue(list, valueAttribute);
-  const clear =
-    value !== undefined &&
-    nameAttribute.quoted && nameAttribute.strict && valueAttribute!.quoted && valueAttribute!.strict &&
-    duplicateName(attributes) === undefined &&
-    !ctx.variables.has(name) &&
-    !value.includes('{$');
-  ctx.variables.set(name, clear ? value : AMBIGUOUS);
+  if (definition.kind !== 'value' && ctx.credentialNamesLower.has(definition.name.trim().toLowerCase())) {
+    // Any letter case: hls.js matches QUERYPARAM names exactly, other players may not.
+    ctx.refused ??= 'credential-variable';
+    return;
+  }
+  // hls.js overwrites an earlier definition with an IMPORT (variable-substitution.ts importVariableDefinition).
+  if (definition.kind === 'import' && ctx.variables.has(definition.name)) {
+    ctx.refused ??= 'variable-definition';
+    return;
+  }
+  const clear = definition.kind === 'value' && !ctx.variables.has(definition.name);
+  ctx.variables.set(definition.name, clear ? definition.value! : AMBIGUOUS);
 }
 
-/**
- * True for the name of a param that carries credentials in the playlist URL (`Signature`, `Policy-PREFIX`, ...),
- * in any letter case: hls.js matches QUERYPARAM names exactly, other players may not.
- */
-function isCredentialName(raw: string, ctx: Context): boolean {
-  return ctx.credentialNamesLower.has(raw.trim().toLowerCase());
-}
+const DEFINE_FORMS: Readonly<Record<string, 'value' | 'import' | 'queryparam'>> = { 'NAME,VALUE': 'value', IMPORT: 'import', QUERYPARAM: 'queryparam' };
 
 /**
- * How many references to credential variables (see {@link isCredentialName}) text[from, to) holds. The scan counts
- * them in every line, not only URIs (a foreign or withheld URI, another attribute, a DEFINE value, even a comment:
- * fail closed), and again in each URI that gets credentials: a player would copy the viewer's own credentials out
- * of the playlist URL into the others, so more references in all than inside credentialed URIs refuses the playlist.
+ * One of the three forms RFC 8216bis 4.4.2.3 allows, written so every reader reads it alike: quoted-string values,
+ * names in upper case exactly (hls.js reads `attr.NAME`), no whitespace at `=`, no repeated attribute, a NAME in the
+ * VariableName grammar, and no `{$` anywhere (hls.js substitutes inside NAME, VALUE, IMPORT and QUERYPARAM before
+ * it reads them). Undefined for anything else.
  */
-export function credentialReferences(text: string, from: number, to: number, ctx: Context): number {
-  let count = 0;
-  let pos = text.indexOf('{$', from);
-  while (pos !== -1 && pos < to) {
-    const close = text.indexOf('}', pos + 2);
-    if (close === -1 || close >= to) break;
-    if (ctx.credentialVariables.has(text.slice(pos + 2, close))) count++;
-    pos = text.indexOf('{$', pos + 2);
-  }
-  return count;
+function readDefinition(list: string, attributes: readonly Attribute[]): { kind: 'value' | 'import' | 'queryparam'; name: string; value?: string } | undefined {
+  if (list.includes('{$') || duplicateName(attributes) !== undefined) return undefined;
+  const blankBeforeEquals = (a: Attribute) => isBlank(list.charCodeAt(a.valueStart - 2));
+  if (attributes.some((a) => !a.quoted || !a.strict || blankBeforeEquals(a))) return undefined;
+  const kind = DEFINE_FORMS[attributes.map((a) => a.name).sort().join(',')];
+  if (kind === undefined) return undefined;
+  const value = (name: string) => attributeValue(list, attributes.find((a) => a.name === name)!);
+  if (kind === 'import') return { kind, name: value('IMPORT') };
+  if (kind === 'queryparam') return { kind, name: value('QUERYPARAM') };
+  const name = value('NAME');
+  return VARIABLE_NAME.test(name) ? { kind, name, value: value('VALUE') } : undefined;
 }
 
 /** How much of a URI, variables substituted, is enough to know its scheme and host. */

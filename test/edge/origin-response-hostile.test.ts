@@ -50,17 +50,28 @@ describe('origin-response against hostile playlists', () => {
     for (const line of logs) expect(line).not.toContain(creds.Signature);
   });
 
-  it('serves a playlist that uses the credential variables only in same-host URIs', async () => {
+  it('refuses a credential QUERYPARAM even when it is used only in same-host URIs', async () => {
     body = MEDIA('#EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXTINF:4,\na.ts?s={$Signature}');
     const response = await handler(playlistEvent());
-    expect(response.status).toBe('200');
-    expect(bodyText(response)).toContain(`a.ts?s={$Signature}&Policy=${creds.Policy}&Signature=${creds.Signature}&Key-Pair-Id=${creds['Key-Pair-Id']}`);
+    expect(response.status).toBe('502');
+    expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('refused; reason=credential-variable');
+  });
+
+  it('refuses a CR inside a tag (players end the line there), with the reason in one log line', async () => {
+    body = MEDIA('#EXT-X-KEY:METHOD=AES-128,X-NOTE="\rhttps://evil.example/x?",URI="key.bin"\n#EXTINF:4,\na.ts');
+    const response = await handler(playlistEvent());
+    expect(response.status).toBe('502');
+    expect(response.body).toBe('Bad Gateway\n');
+    const refusals = logs.filter((l) => l.includes('playlist refused'));
+    expect(refusals).toHaveLength(1);
+    expect(JSON.parse(refusals[0]!)).toMatchObject({ level: 'error', reason: 'control-character' });
   });
 
   it('withholds credentials from the review\'s leak paths and logs the reasons once, counts only', async () => {
     body = MEDIA([
       '#EXT-X-KEY:METHOD=AES-128,URI="\u00a0//evil.example/k"',
-      '#EXT-X-DEFINE:NAME="m",VALUE="v1",VALUE="//evil.example/x"',
+      '#EXT-X-DEFINE:NAME="m",VALUE="//evil.example/x"',
+      '#EXT-X-DEFINE:NAME="m",VALUE="v1"',
       '#EXT-X-MAP:URI="{$m}/init.mp4"',
       '#EXTINF:4,',
       'https:evil.example/x.ts',

@@ -62,10 +62,11 @@ describe('the rewriter on pathological input', () => {
     expect(underBudget('200k unknown {$w}', 2_000, unknown).text).toBe(unknown); // host unknown: no credentials
   });
 
-  it('rewrites text holding NUL bytes without throwing, and the edge refuses it as not a playlist', () => {
+  it('refuses text holding NUL bytes without throwing, and the edge refuses it as not a playlist', () => {
     const text = `#EXTM3U\n${'seg\0.ts\n'.repeat(100_000)}`;
     const out = underBudget('100k lines with NUL', 3_000, text);
-    expect(nonUriBytesProblem(text, out.text)).toBeUndefined();
+    expect(out.refused).toBe('control-character');
+    expect(out.text).toBe('');
     expect(isPlaylist(text)).toBe(false);
     expect(() => assertPlaylist(Buffer.from(text))).toThrow(NotAPlaylistError);
   });

@@ -70,24 +70,30 @@ describe('the rewriter against variable tricks', () => {
     expect(out.text.length).toBeLessThanOrEqual(2 * text.length + out.rewritten * (CREDS.length + 1));
   });
 
-  it('is idempotent and keeps the URI a player fetches when a variable value references itself', () => {
+  it('refuses a variable value that references a variable (hls.js substitutes it at definition time)', () => {
     const text = '#EXTM3U\n#EXT-X-DEFINE:NAME="a",VALUE="{$a}x"\n#EXTINF:4,\np/{$a}.ts\n';
-    const once = rewrite(text).text;
-    expect(rewrite(once).text).toBe(once);
-    // What a player fetches: it substitutes {$a} once in what it receives.
-    const fetched = (playlist: string) => playlist.split('\n')[3]!.replace('{$a}', '{$a}x').split('?')[0];
-    expect(fetched(once)).toBe(fetched(text));
+    const out = rewrite(text);
+    expect(out.refused).toBe('variable-definition');
+    expect(out.text).toBe('');
   });
 });
 
 describe('the rewriter against whitespace players trim', () => {
-  it('withholds credentials from a URI with Unicode whitespace (U+FEFF, U+00A0, U+2028) that some players trim and others keep', () => {
-    for (const ws of ['\ufeff', '\u00a0', '\u2028']) {
+  it('withholds credentials from a URI with Unicode whitespace (U+FEFF, U+00A0, U+3000) that some players trim and others keep', () => {
+    for (const ws of ['\ufeff', '\u00a0', '\u3000']) {
       for (const text of [`#EXTM3U\n#EXTINF:4,\nseg.ts${ws}\n`, `#EXTM3U\n#EXTINF:4,\n${ws}seg.ts\n`, `#EXTM3U\n#EXT-X-MAP:URI="${ws}init.mp4"\n`]) {
         const out = rewrite(text);
         expect(out.text).toBe(text);
         expect(out.withheld).toEqual({ 'whitespace-or-control': 1 });
       }
+    }
+  });
+
+  it('refuses a playlist holding a line terminator some players split at (U+2028, U+2029, U+0085, lone CR)', () => {
+    for (const br of ['\u2028', '\u2029', '\u0085', '\r']) {
+      const out = rewrite(`#EXTM3U\n#EXTINF:4,\nseg.ts${br}x\n`);
+      expect(out.refused).toBe('control-character');
+      expect(out.text).toBe('');
     }
   });
 

@@ -30,7 +30,7 @@ describe('verify: playlist walking helpers', () => {
     lines.push('#EXT-X-PREFETCH:prefetch.ts', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'variant.m3u8', '#EXTINF:4,', 'segment.ts', '');
     const playlist = lines.join('\n');
     const walked = playlistUris(playlist);
-    const rewrite = rewritePlaylistDetailed(playlist, { url: 'https://d.example/m.m3u8?Policy=P&Signature=S&Key-Pair-Id=K' });
+    const rewrite = rewritePlaylistDetailed(playlist, { url: 'https://d.example/m.m3u8?Policy=P&Signature=S&Key-Pair-Id=K', steeringHosts: ['d.example'] });
     expect(walked).toHaveLength(rewrite.rewritten);
     expect(new Set(walked.map((w) => w.kind))).toEqual(new Set([
       'rendition', 'iframe-playlist', 'image-playlist', 'key', 'map', 'session-data', 'part', 'preload-hint', 'rendition-report',
