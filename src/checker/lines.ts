@@ -19,8 +19,9 @@ export interface LineFacts {
   end: number;
   /** First character that is not a space or tab (what every reader skips before classifying the line). */
   contentStart: number;
-  /** [start, end) of each run of credential bytes. */
+  /** Start offset of each run of credential bytes: the first markCount entries (the array is reused line to line). */
   marks: number[];
+  markCount: number;
   references: Reference[];
   /** Offsets of characters some reader trims or rewrites: JavaScript's `\s`, TAB, DEL, `\`. */
   unstable: number[];
@@ -52,7 +53,7 @@ export function stopTable(options: Pick<CheckOptions, 'written' | 'secrets'>): U
 
 /** Facts to fill: one object reused line after line (a playlist has a hundred thousand lines). */
 export function emptyFacts(): LineFacts {
-  return { start: 0, end: 0, contentStart: 0, marks: [], references: [], unstable: [], hiddenTags: [] };
+  return { start: 0, end: 0, contentStart: 0, marks: [], markCount: 0, references: [], unstable: [], hiddenTags: [] };
 }
 
 /** Reads text[start, end) (its terminator excluded) into `facts`; returns them, or `line-break`. */
@@ -64,7 +65,7 @@ export function inspectLine(text: string, start: number, end: number, options: C
   facts.end = end;
   facts.contentStart = contentStart;
   // A fresh array only where the last line left something: most lines leave all four empty.
-  if (facts.marks.length > 0) facts.marks = [];
+  facts.markCount = 0;
   if (facts.references.length > 0) facts.references = [];
   if (facts.unstable.length > 0) facts.unstable = [];
   if (facts.hiddenTags.length > 0) facts.hiddenTags = [];
@@ -76,13 +77,13 @@ export function inspectLine(text: string, start: number, end: number, options: C
       continue;
     }
     if (c === writtenFirst && at(text, i, written)) {
-      facts.marks.push(i, i + written.length);
+      facts.marks[facts.markCount++] = i;
       i += written.length;
       continue;
     }
     const secret = secretAt(text, i, c, secrets);
     if (secret > 0) {
-      facts.marks.push(i, i + secret);
+      facts.marks[facts.markCount++] = i;
       i += secret;
       continue;
     }

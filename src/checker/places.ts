@@ -11,6 +11,17 @@ import type { LineFacts, Reference } from './lines.js';
 import { landsOnAllowedHost, plainlyAllowed, prefixLandsOnAllowedHost } from './readings.js';
 import { UNKNOWN, readDefine } from './variables.js';
 
+/** Tags that matter even without credentials on their line. */
+const LATER_LINES_TAGS = [`#${DEFINE_TAG}:`, `#${STEERING_TAG}`];
+
+/** True when text at `i` starts with one of `words` (short words: a character loop, exits at the first mismatch). */
+function startsWithAny(text: string, i: number, words: readonly string[]): boolean {
+  return words.some((word) => {
+    for (let k = 0; k < word.length; k++) if (text.charCodeAt(i + k) !== word.charCodeAt(k)) return false;
+    return true;
+  });
+}
+
 /** Longest substituted URI read in full; longer ones are judged by their prefix only (fail closed). */
 const MAX_SUBSTITUTED_CHARS = 16 * 1024;
 
@@ -19,6 +30,8 @@ export function judgeLine(text: string, f: LineFacts, s: CheckState): CheckFailu
   if (f.hiddenTags.length > 0) s.steering = true;
   if (f.contentStart === f.end) return undefined;
   if (text.charCodeAt(f.contentStart) !== 0x23 /* # */) return uriLine(text, f, s);
+  // The common line: a tag with nothing to judge, and not one that changes how later lines read.
+  if (f.markCount === 0 && f.references.length === 0 && !startsWithAny(text, f.contentStart, LATER_LINES_TAGS)) return undefined;
   const colon = text.indexOf(':', f.contentStart);
   const tag = text.slice(f.contentStart + 1, colon === -1 || colon > f.end ? f.end : colon);
   if (tag === DEFINE_TAG) return defineLine(text, f, colon, s);
@@ -43,7 +56,7 @@ function tagLine(text: string, f: LineFacts, listStart: number, kinds: ReadonlyM
   const attributes = strictAttributes(text, listStart, f.end);
   if (attributes === undefined) return 'credential-outside-uri';
   const judged = new Set<number>();
-  for (const at of [...pairs(f.marks), ...credentialReferences(f, s)]) {
+  for (const at of [...marksOf(f), ...credentialReferences(f, s)]) {
     const index = attributes.findIndex((a) => a.quoted && at >= a.valueStart + 1 && at < a.valueEnd - 1);
     const a = attributes[index];
     if (a === undefined || !kinds.has(a.name) || isRepeated(attributes, index)) return 'credential-outside-uri';
@@ -67,10 +80,10 @@ function defineLine(text: string, f: LineFacts, colon: number, s: CheckState): C
     s.variables.define(effect.name, UNKNOWN);
     return undefined;
   }
-  if (f.marks.length > 0) {
+  if (f.markCount > 0) {
     // Credentials in a definition (the compact form): all of them in its VALUE, the name defined once and never
     // used before; from here on every reference to it is judged like the credentials themselves.
-    const insideValue = [...pairs(f.marks)].every((at) => at >= effect.valueStart && at < effect.valueEnd);
+    const insideValue = marksOf(f).every((at) => at >= effect.valueStart && at < effect.valueEnd);
     if (!insideValue || s.variables.value(effect.name) !== undefined || s.unjudgedReferences.has(effect.name)) return 'credential-outside-uri';
     s.credentialVariables.add(effect.name);
     s.credentialsSeen = true;
@@ -84,10 +97,11 @@ function defineLine(text: string, f: LineFacts, colon: number, s: CheckState): C
  * variables substituted as hls.js does) lands on an allowed host.
  */
 function judgeUri(text: string, start: number, end: number, f: LineFacts, s: CheckState): CheckFailure | undefined {
-  if (f.unstable.some((at) => at >= start && at < end)) return 'foreign-host';
+  if (f.unstable.length > 0 && f.unstable.some((at) => at >= start && at < end)) return 'foreign-host';
+  const references = f.references.length === 0 ? f.references : f.references.filter((r) => r.start >= start && r.end <= end);
+  if (references.length === 0 && plainlyAllowed(text, start, end, s.to)) return undefined;
   const uri = text.slice(start, end);
-  const references = f.references.filter((r) => r.start >= start && r.end <= end);
-  if (references.length === 0) return plainlyAllowed(uri, s.to) || landsOnAllowedHost(uri, s.to) ? undefined : 'foreign-host';
+  if (references.length === 0) return landsOnAllowedHost(uri, s.to) ? undefined : 'foreign-host';
   // The text before the first reference decides the host when it already fixes it, whatever follows.
   if (prefixLandsOnAllowedHost(text.slice(start, references[0]!.start), s.to)) return undefined;
   if (!landsOnAllowedHost(uri, s.to)) return 'foreign-host';
@@ -97,7 +111,7 @@ function judgeUri(text: string, start: number, end: number, f: LineFacts, s: Che
 }
 
 function carriesCredentials(f: LineFacts, s: CheckState): boolean {
-  return f.marks.length > 0 || (s.credentialVariables.size > 0 && f.references.some((r) => s.credentialVariables.has(r.name)));
+  return f.markCount > 0 || (s.credentialVariables.size > 0 && f.references.some((r) => s.credentialVariables.has(r.name)));
 }
 
 /** Offsets of references to credential variables. */
@@ -114,9 +128,8 @@ function noteUnjudged(references: readonly Reference[], s: CheckState): CheckFai
   return undefined;
 }
 
-/** The start offset of each [start, end) pair. */
-function* pairs(marks: readonly number[]): Generator<number> {
-  for (let i = 0; i < marks.length; i += 2) yield marks[i]!;
+function marksOf(f: LineFacts): number[] {
+  return f.marks.slice(0, f.markCount);
 }
 
 function trimEnd(text: string, start: number, end: number): number {

@@ -46,6 +46,27 @@ describe('cloudfront-hls rewrite', () => {
     expect(io.err()).toMatch(/QUERYPARAM/);
   });
 
+  it('refuses content steering unless --steering-host names an allowed host, and says how to allow it', async () => {
+    const steered = '#EXTM3U\n#EXT-X-CONTENT-STEERING:SERVER-URI="steer.json"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv1.m3u8\n';
+    const refused = memoryIo(steered);
+    expect(await main(['rewrite', '--url', URL_SIGNED], refused)).toBe(1);
+    expect(refused.out()).toBe('');
+    expect(refused.err()).toMatch(/--steering-host/);
+    const unallowed = memoryIo(steered);
+    expect(await main(['rewrite', '--url', URL_SIGNED, '--steering-host', 'cdn.example.com'], unallowed)).toBe(1);
+    expect(unallowed.err()).toMatch(/not an allowed host/);
+    const allowed = memoryIo(steered);
+    expect(await main(['rewrite', '--url', URL_SIGNED, '--allow-host', 'cdn.example.com', '--steering-host', 'cdn.example.com'], allowed)).toBe(0);
+    expect(allowed.out()).toContain(`SERVER-URI="steer.json?${CREDS}"`);
+  });
+
+  it('exits 1 and writes nothing for a CR inside a tag, which players read as a line break', async () => {
+    const io = memoryIo('#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,X-NOTE="\rhttps://evil.example/x?",URI="key.bin"\n#EXTINF:4,\nseg.ts\n');
+    expect(await main(['rewrite', '--url', URL_SIGNED], io)).toBe(1);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/CR without LF/);
+  });
+
   it('exits 1 for a canned-policy URL and says why', async () => {
     const io = memoryIo('#EXTM3U\nseg.ts\n');
     expect(await main(['rewrite', '--url', 'https://d/a.m3u8?Expires=1&Signature=S&Key-Pair-Id=K'], io)).toBe(1);

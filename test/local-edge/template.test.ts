@@ -52,6 +52,13 @@ describe('the template loader', () => {
     expect(m.behaviors[0]!.responseHeadersPolicy?.cors?.allowOrigins).toEqual(['https://player.example']);
   });
 
+  it('carries SteeringHosts of the real template to origin-response only when it is set', () => {
+    const real = join(__dirname, '..', '..', 'template.yaml');
+    const playlists = (parameters: Record<string, string>) => loadTemplate(real, { parameters }).behaviors.find((b) => b.pathPattern === '*.m3u8')!;
+    expect(playlists({}).origin.customHeaders['x-cfhls-steering-hosts']).toBeUndefined();
+    expect(playlists({ SteeringHosts: 'video.example.com' }).origin.customHeaders['x-cfhls-steering-hosts']).toBe('video.example.com');
+  });
+
   it('recognizes the signer behavior as a Lambda function URL origin', () => {
     const api = loadTemplate(fixture).behaviors[1]!;
     expect(api.origin).toMatchObject({ kind: 'lambda-url', functionId: 'SignUrlFunction' });
