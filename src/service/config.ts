@@ -33,7 +33,7 @@ export interface SignerConfig {
   /** Lifetime of a signed URL in seconds. */
   ttlSeconds: number;
   hashAlgorithm: HashAlgorithm;
-  /** Add an IpAddress condition with the caller's address (/32 for IPv4, /64 for IPv6). */
+  /** Add an IpAddress condition with the caller's IPv4 address (/32); IPv6 callers are refused (CloudFront matches IPv4 only). */
   bindClientIp: boolean;
   /** Allowed CORS origins; `'*'` for any; empty for no CORS headers. */
   corsOrigins: string[] | '*';

@@ -109,10 +109,17 @@ export function mediaHostOf(config: SignerConfig, req: ServiceRequest): string |
   return isHostName(host) ? host : undefined;
 }
 
-/** The IpAddress condition for a caller: the exact IPv4 address, or the IPv6 /64 (privacy addresses rotate within it). */
-function bindCidr(ip: string): string {
-  if (isIP(ip) === 4) return `${ip}/32`;
-  return `${ip}/64`;
+/**
+ * The IpAddress condition for a caller: its exact IPv4 address (an IPv4-mapped IPv6 address counts as IPv4), or
+ * undefined for an IPv6 caller. CloudFront matches IpAddress against IPv4 only: "if you're using a custom policy
+ * that includes the IpAddress parameter ... don't enable IPv6" (CloudFront API reference, DistributionConfig
+ * IsIPV6Enabled, https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html), so a URL
+ * bound to an IPv6 block would be refused for that viewer.
+ */
+function bindCidr(ip: string): string | undefined {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped !== undefined && isIP(mapped) === 4) return `${mapped}/32`;
+  return isIP(ip) === 4 ? `${ip}/32` : undefined;
 }
 
 function corsHeaders(config: SignerConfig, origin: string | undefined): Record<string, string> {
@@ -178,7 +185,13 @@ function signingTarget(config: SignerConfig, req: ServiceRequest, contentId: str
   if (!config.bindClientIp) return { host };
   const ip = clientIpOf(req);
   if (ip === undefined) return answer(json(500, { error: 'internal_error' }), 'no-client-ip', { contentId });
-  return { host, ipAddress: bindCidr(ip) };
+  const ipAddress = bindCidr(ip);
+  if (ipAddress === undefined) {
+    // Refused, not signed unbound: the operator asked for IP binding, and an unbound URL would drop it silently.
+    const message = 'signed URLs here are bound to the viewer\'s IPv4 address, and this request came over IPv6; connect over IPv4';
+    return answer(json(403, { error: 'ipv6_not_supported', message }), 'ipv6-viewer', { contentId });
+  }
+  return { host, ipAddress };
 }
 
 /** Signs the title's master playlist with a custom policy for its whole folder. */

@@ -75,11 +75,23 @@ describe('signer service: success', () => {
     const { url } = JSON.parse(res.body) as { url: string };
     expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '203.0.113.9' }).ok).toBe(true);
     expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '203.0.113.10' }).ok).toBe(false);
-    const v6 = await get(handle, { content: 'movies/42' }, { authorization: auth, 'cloudfront-viewer-address': '2001:db8:1:2:3:4:5:6:443' });
-    const url6 = (JSON.parse(v6.body) as { url: string }).url;
-    expect(verifySignedUrl(url6, { keys, now: NOW_MS, clientIp: '2001:db8:1:2::99' }).ok).toBe(true);
     const direct = await get(handle, { content: 'movies/42' }, { authorization: auth });
     expect(verifySignedUrl((JSON.parse(direct.body) as { url: string }).url, { keys, now: NOW_MS, clientIp: '198.51.100.7' }).ok).toBe(true);
+  });
+
+  it('refuses an IPv6 viewer with a clear message instead of binding a URL CloudFront would refuse (IpAddress is IPv4 only)', async () => {
+    const { handle } = setup({ CFHLS_BIND_CLIENT_IP: 'true' });
+    const auth = `Bearer ${await token()}`;
+    const v6 = await get(handle, { content: 'movies/42' }, { authorization: auth, 'cloudfront-viewer-address': '2001:db8:1:2:3:4:5:6:443' });
+    expect(v6.status).toBe(403);
+    const body = JSON.parse(v6.body) as { error: string; message: string; url?: string };
+    expect(body.error).toBe('ipv6_not_supported');
+    expect(body.message).toMatch(/IPv4/);
+    expect(body.url).toBeUndefined();
+    const mapped = await get(handle, { content: 'movies/42' }, { authorization: auth, 'x-cfhls-viewer-ip': '::ffff:203.0.113.9' });
+    const { url } = JSON.parse(mapped.body) as { url: string };
+    expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '203.0.113.9' }).ok).toBe(true);
+    expect(verifySignedUrl(url, { keys, now: NOW_MS, clientIp: '203.0.113.10' }).ok).toBe(false);
   });
 
   it('binds to x-cfhls-viewer-ip (set by the CloudFront Function) before cloudfront-viewer-address and the TCP peer', async () => {
