@@ -79,26 +79,39 @@ export interface HlsReading {
  * multivariant playlist, then loads one level) and collects what it read. Resolves once the first level is
  * parsed, an error is reported, or 2 s pass.
  */
-export async function readWithHlsJs(text: string, playlistUrl: string): Promise<HlsReading> {
+export function readWithHlsJs(text: string, playlistUrl: string): Promise<HlsReading> {
+  return playWithHlsJs(playlistUrl, (url) => (url === playlistUrl ? text : CHILD_PLAYLIST), { untilFirstLevel: true });
+}
+
+/** What the in-memory origin answers for a URL: a playlist's text, a JSON document (steering, asset lists), or a refusal. */
+export type Served = string | { json: unknown } | { status: number };
+
+/**
+ * A session of the real hls.js against documents served from memory by `serve` (called with each URL hls.js asks for,
+ * query included): a multivariant playlist, its media playlists, a steering manifest, interstitial asset lists.
+ * Resolves after `windowMs` (or the first parsed level with `untilFirstLevel`), with every URL requested and every
+ * string of the parsed models.
+ */
+export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Served, options: { untilFirstLevel?: boolean; windowMs?: number } = {}): Promise<HlsReading> {
   const Hls = await loadHls();
   const requested: string[] = [];
   const models: unknown[] = [];
-  const failures: unknown[] = [];
   class MemoryLoader {
     context: unknown = null;
     stats = {
       aborted: false, loaded: 0, retry: 0, total: 0, chunkCount: 0, bwEstimate: 0,
       loading: { start: 0, first: 0, end: 0 }, parsing: { start: 0, end: 0 }, buffering: { start: 0, first: 0, end: 0 },
     };
-    load(context: { url: string }, _config: unknown, callbacks: { onSuccess: (...args: unknown[]) => void }): void {
+    load(context: { url: string }, _config: unknown, callbacks: { onSuccess: (...args: unknown[]) => void; onError: (...args: unknown[]) => void }): void {
       requested.push(context.url);
       this.context = context;
-      const data = context.url === playlistUrl ? text : CHILD_PLAYLIST;
+      const answer = serve(context.url);
       setTimeout(() => {
         try {
-          callbacks.onSuccess({ url: context.url, data }, this.stats, context, null);
-        } catch (err) {
-          failures.push(err); // hls.js itself choked on this input: it reads no further
+          if (typeof answer === 'object' && 'status' in answer) callbacks.onError({ code: answer.status, text: 'refused' }, context, null, this.stats);
+          else callbacks.onSuccess({ url: context.url, data: typeof answer === 'string' ? answer : answer.json }, this.stats, context, null);
+        } catch {
+          // hls.js itself choked on this input: it reads no further
         }
       }, 0);
     }
@@ -108,18 +121,22 @@ export async function readWithHlsJs(text: string, playlistUrl: string): Promise<
   const hls = new Hls({ loader: MemoryLoader as never, debug: false, autoStartLoad: true });
   try {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2_000);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
+      const timer = setTimeout(resolve, options.windowMs ?? 2_000);
       hls.on(Hls.Events.MANIFEST_LOADED, (_e, data) => models.push(data));
       hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
         models.push(data.details);
-        done();
+        if (options.untilFirstLevel === true) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
-      hls.on(Hls.Events.ERROR, done);
-      hls.loadSource(playlistUrl);
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (options.untilFirstLevel === true || data.fatal) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      hls.loadSource(entryUrl);
     });
   } finally {
     hls.destroy();
@@ -164,7 +181,11 @@ function collectStrings(roots: unknown[]): string[] {
  * send to a host other than the viewer's or an allowed one, or undefined.
  */
 export async function hlsJsLeak(output: string, playlistUrl: string): Promise<string | undefined> {
-  const reading = await readWithHlsJs(output, playlistUrl);
+  return leakIn(await readWithHlsJs(output, playlistUrl), playlistUrl);
+}
+
+/** The first credential of a reading that a browser would send to a host other than an allowed one, or undefined. */
+export function leakIn(reading: HlsReading, playlistUrl: string): string | undefined {
   for (const url of reading.requested) {
     if (!carriesCredential(url)) continue;
     const origin = hostReached(url, PAGE_URL);
@@ -236,6 +257,31 @@ export function whatwgLeak(output: string, playlistUrl: string): string | undefi
         }
         if (!allowedOrigin(origin)) return `${wins} definition wins: ${JSON.stringify(piece.slice(0, 200))} reaches ${origin}`;
       }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The playlist as ffmpeg (libavformat/hls.c, read_chomp_line) and ExoPlayer (HlsPlaylistParser's line reader) read
+ * it: a line ends at LF, CR or CRLF, trailing whitespace is chomped, a line not starting with `#` is a URI, and a
+ * tag's `URI="..."` values are URIs. Returns the first URI carrying a credential that resolves (WHATWG URL against
+ * the playlist) to a host not allowed, or undefined. Real ffmpeg does the same: test/e2e/line-breaks.test.ts.
+ */
+export function lineReaderLeak(output: string, playlistUrl: string): string | undefined {
+  for (const raw of output.split(/\r\n|\r|\n/)) {
+    const line = raw.trimEnd();
+    const uris = line.startsWith('#') ? [...line.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]!) : line === '' ? [] : [line];
+    for (const uri of uris) {
+      if (!carriesCredential(uri)) continue;
+      let origin: string;
+      try {
+        const url = new URL(uri, playlistUrl);
+        origin = `${url.protocol}//${url.host}`;
+      } catch {
+        continue; // nothing is fetched
+      }
+      if (!allowedOrigin(origin)) return `a CR/LF line reader sends ${JSON.stringify(uri.slice(0, 200))} to ${origin}`;
     }
   }
   return undefined;
