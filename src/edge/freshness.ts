@@ -6,28 +6,20 @@
  * EXT-X-PLAYLIST-TYPE:VOD never changes again (section 4.4.3.5), so it may be kept until the credentials it
  * carries expire. A multivariant playlist keeps the default.
  */
+import { tagValue } from '../hls/index.js';
 import { DEFAULT_MAX_AGE_SECONDS } from './config.js';
 
 /** Upper bound for a finished (ENDLIST/VOD) playlist; the policy's DateLessThan lowers it further. */
 export const FINISHED_MAX_AGE_SECONDS = 86_400;
 
-/** The first value of tag `name` (e.g. `#EXT-X-TARGETDURATION:`) at the start of a line, or undefined. */
-function tagValue(text: string, name: string): string | undefined {
-  let at = text.indexOf(name);
-  while (at > 0 && text[at - 1] !== '\n' && text[at - 1] !== '\r') at = text.indexOf(name, at + 1);
-  if (at === -1) return undefined;
-  const end = text.slice(at + name.length, at + name.length + 256).search(/[\r\n]/);
-  return text.slice(at + name.length, end === -1 ? at + name.length + 256 : at + name.length + end).trim();
-}
-
 /** Seconds a viewer may cache this playlist, before the policy expiry and the origin's own Cache-Control apply. */
 export function playlistMaxAgeLimit(text: string): number {
-  const target = Number(tagValue(text, '#EXT-X-TARGETDURATION:'));
+  const target = Number(tagValue(text, 'EXT-X-TARGETDURATION'));
   if (!Number.isFinite(target) || target <= 0) return DEFAULT_MAX_AGE_SECONDS; // multivariant, or no usable target
-  if (tagValue(text, '#EXT-X-ENDLIST') !== undefined || tagValue(text, '#EXT-X-PLAYLIST-TYPE:')?.toUpperCase() === 'VOD') {
+  if (tagValue(text, 'EXT-X-ENDLIST') !== undefined || tagValue(text, 'EXT-X-PLAYLIST-TYPE')?.toUpperCase() === 'VOD') {
     return FINISHED_MAX_AGE_SECONDS;
   }
-  const part = /PART-TARGET=([0-9.]+)/.exec(tagValue(text, '#EXT-X-PART-INF:') ?? '');
+  const part = /PART-TARGET=([0-9.]+)/.exec(tagValue(text, 'EXT-X-PART-INF') ?? '');
   const reload = part !== null && Number(part[1]) > 0 ? Math.min(target, Number(part[1])) : target;
   return Math.floor(reload / 2);
 }

@@ -14,4 +14,6 @@ export {
 } from './grammar.js';
 export type { Attribute, UriKind } from './grammar.js';
 export { uriPlaces } from './places.js';
+export { classifyLine, lineRanges, tagValue, isMediaPlaylist, isPlaylist, assertPlaylist } from './lines.js';
+export type { ClassifiedLine, LineKind } from './lines.js';
 export type { UriPlace } from './places.js';

@@ -4,6 +4,7 @@
  */
 import { BOM, BYTERANGE_TAG, PREFETCH_TAG, STREAM_INF_TAG, URI_ATTRIBUTES, attributeValue, isBlank, parseAttributeList } from './grammar.js';
 import type { UriKind } from './grammar.js';
+import { classifyLine, lineRanges } from './lines.js';
 
 /** One URI of a playlist, as written (spaces and tabs around a URI line removed). */
 export interface UriPlace {
@@ -26,22 +27,21 @@ export function* uriPlaces(text: string): Generator<UriPlace> {
   let nextKind: UriKind = 'segment';
   let byteRange: string | undefined;
   const body = text.startsWith(BOM) ? text.slice(1) : text;
-  for (const raw of body.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    if (!trimmed.startsWith('#')) {
-      yield byteRange !== undefined && nextKind === 'segment' ? { kind: nextKind, uri: stripBlanks(line), byteRange } : { kind: nextKind, uri: stripBlanks(line) };
+  for (const [start, end] of lineRanges(body)) {
+    const line = classifyLine(body, start, end);
+    if (line.kind === 'uri') {
+      const uri = stripBlanks(body.slice(start, end));
+      yield byteRange !== undefined && nextKind === 'segment' ? { kind: nextKind, uri, byteRange } : { kind: nextKind, uri };
       nextKind = 'segment';
       byteRange = undefined;
       continue;
     }
-    const colon = trimmed.indexOf(':');
-    const tag = trimmed.slice(1, colon === -1 ? undefined : colon);
-    if (tag === STREAM_INF_TAG) nextKind = 'variant';
-    else if (tag === BYTERANGE_TAG) byteRange = trimmed.slice(colon + 1);
-    else if (tag === PREFETCH_TAG && colon !== -1) yield { kind: 'prefetch', uri: stripBlanks(trimmed.slice(colon + 1)), tag };
-    else if (colon !== -1) yield* attributePlaces(trimmed, tag, colon + 1);
+    if (line.kind !== 'tag') continue;
+    const value = line.valueStart === undefined ? undefined : body.slice(line.valueStart, end).trimEnd();
+    if (line.tag === STREAM_INF_TAG) nextKind = 'variant';
+    else if (line.tag === BYTERANGE_TAG) byteRange = value;
+    else if (line.tag === PREFETCH_TAG && value !== undefined) yield { kind: 'prefetch', uri: stripBlanks(value), tag: line.tag };
+    else if (value !== undefined) yield* attributePlaces(value, line.tag!, 0);
   }
 }
 

@@ -7,6 +7,7 @@
  * with ~640-byte credentials from ~68 MB to ~4 MB; players without variable substitution cannot play it.
  */
 import { CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials, splitUrl } from '../cloudfront/index.js';
+import { isMediaPlaylist } from '../hls/index.js';
 import type { RewriteOptions, SkipReason } from './types.js';
 
 /** The variable name the compact form defines (RFC 8216bis 4.3: `[a-zA-Z0-9_-]`). */
@@ -143,11 +144,6 @@ export function credentialWriter(options: RewriteOptions, paramNames: ReadonlySe
   if (kind === 'canned') return { writer, skipped: 'canned-policy' };
   if (kind === 'none') return { writer, skipped: 'no-credentials' };
   return { writer };
-}
-
-/** True for a media playlist: it has the EXT-X-TARGETDURATION tag (required there, RFC 8216 4.3.3.1). */
-function isMediaPlaylist(text: string): boolean {
-  return text.includes('#EXT-X-TARGETDURATION:') && !text.includes('#EXT-X-STREAM-INF');
 }
 
 /** Why `text` cannot take the compact form with `credentials`, or undefined when it can. */

@@ -4,9 +4,9 @@ export {
   rewritePlaylistDetailed,
   rewritePlaylistInChunks,
   DEFAULT_CHUNK_CHARS,
-  isPlaylist,
-  assertPlaylist,
 } from './rewrite.js';
+// Whether input is a playlist at all is the HLS grammar's question; re-exported where callers of the rewriter look.
+export { isPlaylist, assertPlaylist } from '../hls/index.js';
 export type { ChunkedRewrite } from './rewrite.js';
 export { REFUSAL_MESSAGES } from './types.js';
 export type {

@@ -2,7 +2,7 @@
  * One line of a playlist, rewritten: URI lines, the URI attributes of tags, #EXT-X-PREFETCH values and the host
  * rule applied to each (see host-rule.ts); EXT-X-DEFINE lines are recorded (variables.ts).
  */
-import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES, classifyLine, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
 import type { UriKind } from '../hls/index.js';
 import type { CredentialForm } from './credentials.js';
 import { untouched, withhold } from './context.js';
@@ -29,23 +29,19 @@ export function isPlainRelative(body: string, start: number, end: number): boole
 
 export function rewriteLine(line: string, ctx: Context): string {
   if (line.length === 0) return line;
-  // Players trim lines (String.prototype.trim) before they classify them, so "  #EXTINF" is a tag, not a URI.
-  const start = line.length - line.trimStart().length;
-  if (line.charCodeAt(start) === 0x23 /* # */) {
-    // RFC 8216 4.1: lines starting with # are tags if they start with #EXT, comments otherwise.
-    if (!line.startsWith('#EXT', start)) return line;
-    const colon = line.indexOf(':', start);
-    if (colon === -1) return line;
-    const tag = line.slice(start + 1, colon);
+  const classified = classifyLine(line);
+  if (classified.kind === 'uri' || classified.kind === 'blank') return rewriteUriLine(line, ctx);
+  if (classified.kind === 'tag' && classified.valueStart !== undefined) {
+    const colon = classified.valueStart - 1;
+    const tag = classified.tag!;
     const kinds = URI_ATTRIBUTES.get(tag);
     if (tag === STEERING_TAG) return line.slice(0, colon + 1) + rewriteSteering(line, colon + 1, kinds!, ctx);
     if (kinds !== undefined) return line.slice(0, colon + 1) + rewriteAttributeList(line, colon + 1, kinds, ctx);
     // Legacy #EXT-X-PREFETCH values are neither URI lines nor quoted-strings: no variable substitution there.
     if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
     if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
-    return line;
   }
-  return rewriteUriLine(line, ctx);
+  return line;
 }
 
 /**

@@ -8,52 +8,13 @@
  * can backtrack, so time is linear in the input.
  */
 import { OutputChecker } from '../checker/index.js';
-import { InvalidOptionError, NotAPlaylistError, UnsafePlaylistError } from '../errors.js';
+import { InvalidOptionError, UnsafePlaylistError } from '../errors.js';
 import { BOM, isBlank } from '../hls/index.js';
 import { makeContext } from './context.js';
 import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
 import { REFUSAL_MESSAGES } from './types.js';
 import type { RefusalReason, RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
-
-/** True when `input` looks like an HLS playlist: UTF-8 text without NULs whose first line is `#EXTM3U`. */
-export function isPlaylist(input: string | Uint8Array): boolean {
-  return playlistProblem(input) === undefined;
-}
-
-/**
- * Returns `input` as text when it is a playlist (see {@link isPlaylist}); otherwise throws
- * {@link NotAPlaylistError} with a one-line reason.
- */
-export function assertPlaylist(input: string | Uint8Array): string {
-  const problem = playlistProblem(input);
-  if (problem !== undefined) throw new NotAPlaylistError(problem);
-  return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
-}
-
-function playlistProblem(input: string | Uint8Array): string | undefined {
-  let text: string;
-  if (typeof input === 'string') {
-    text = input;
-  } else {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch (err) {
-      void err;
-      return 'input is not UTF-8 text (binary data?), so it is not an HLS playlist';
-    }
-  }
-  if (text.length === 0) return 'input is empty, not an HLS playlist';
-  if (text.includes('\0')) return 'input contains NUL bytes (binary data?), so it is not an HLS playlist';
-  const start = text.startsWith(BOM) ? 1 : 0;
-  // RFC 8216 4.3.1.1: the first line of every playlist is the EXTM3U tag.
-  if (!text.startsWith('#EXTM3U', start)) return 'input does not start with #EXTM3U, so it is not an HLS playlist';
-  const after = text.charCodeAt(start + 7);
-  if (!Number.isNaN(after) && after !== 0x0a && after !== 0x0d && after !== 0x20 && after !== 0x09) {
-    return 'input does not start with #EXTM3U, so it is not an HLS playlist';
-  }
-  return undefined;
-}
 
 /**
  * Rewrites `text` so every URI a player fetches from the viewer's host (or an allowed host) carries the

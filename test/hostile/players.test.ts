@@ -65,7 +65,7 @@ describe('the real hls.js over a whole session (multivariant, media playlists, s
   }
 
   it('plays steering to an allowed host when the operator names it, and refuses the playlist otherwise', async () => {
-    const documents = { ...SESSIONS[2]![1], 'steer.json': { json: { VERSION: 1, TTL: 300, 'PATHWAY-PRIORITY': ['b', 'a'], 'PATHWAY-CLONES': [{ 'BASE-ID': 'a', ID: 'b', 'URI-REPLACEMENT': { HOST: 'priv.example.com' } }] } } };
+    const documents: Record<string, string | { json: unknown }> = { ...SESSIONS[2]![1], 'steer.json': { json: { VERSION: 1, TTL: 300, 'PATHWAY-PRIORITY': ['b', 'a'], 'PATHWAY-CLONES': [{ 'BASE-ID': 'a', ID: 'b', 'URI-REPLACEMENT': { HOST: 'priv.example.com' } }] } } };
     const master = documents['master.m3u8'] as string;
     expect(rewritePlaylistDetailed(master, { url: VIEWER_URL, ...OPTIONS }).refused).toBe('content-steering');
     const allowed = { steeringHosts: ['priv.example.com'] };

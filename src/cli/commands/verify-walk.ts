@@ -3,7 +3,7 @@
  * place of the HLS grammar (segments optionally sampled), and tallies what each request got.
  */
 import { credentialKind, readCredentials, splitUrl } from '../../cloudfront/index.js';
-import { uriPlaces } from '../../hls/index.js';
+import { isPlaylist, uriPlaces } from '../../hls/index.js';
 import type { UriKind } from '../../hls/index.js';
 import type { CliIo } from '../command.js';
 import { progress, progressDone } from './verify-report.js';
@@ -111,7 +111,7 @@ function sampledSegments(children: PlaylistUri[], sample: number): Set<PlaylistU
 /** Parses a fetched playlist and queues what a player would fetch from it. */
 function queueChildren(walk: Walk, item: WalkItem, body: Buffer): void {
   const text = body.toString('utf8');
-  if (!text.replace(/^\uFEFF/, '').startsWith('#EXTM3U')) {
+  if (!isPlaylist(text)) {
     const r = walk.tally.row(item.kind);
     r.ok = false;
     r.note = 'not a playlist';
@@ -137,14 +137,14 @@ async function visit(walk: Walk, item: WalkItem): Promise<void> {
     return;
   }
   walk.requests++;
-  const isPlaylist = PLAYLIST_KINDS.includes(item.kind);
-  const f = await get(item.url, walk.args.timeout, item.range, isPlaylist);
+  const expectsPlaylist = PLAYLIST_KINDS.includes(item.kind);
+  const f = await get(item.url, walk.args.timeout, item.range, expectsPlaylist);
   const signed = isSigned(item.url);
   const ok = (f.status === 200 || (item.range !== undefined && f.status === 206)) && signed;
   walk.tally.record(item.kind, f, signed, ok);
   if (!walk.samples.has(item.kind) && signed) walk.samples.set(item.kind, item.url);
   progress(walk.io, walk.requests, walk.planned);
-  if (!isPlaylist || f.body === undefined || f.status !== 200) return;
+  if (!expectsPlaylist || f.body === undefined || f.status !== 200) return;
   queueChildren(walk, item, f.body);
 }
 
