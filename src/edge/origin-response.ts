@@ -90,7 +90,7 @@ async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
   if (credentials === undefined) return response;
   const text = await readPlaylist(exchange);
   if (typeof text !== 'string') return text;
-  const rewrite = rewritePlaylistInChunks(text, rewriteOptions(exchange, credentials), DEFAULT_CHUNK_CHARS);
+  const rewrite = rewritePlaylistInChunks(text, rewriteOptions(exchange), DEFAULT_CHUNK_CHARS);
   if (rewrite.skipped !== undefined) {
     // Credentials the rewriter will not write (bytes outside URL-safe base64): the playlist passes through as is.
     log('warn', FN, `rewriter skipped the playlist (${rewrite.skipped}); passed through`, exchange.log);
@@ -140,7 +140,7 @@ async function readPlaylist(exchange: Exchange): Promise<string | EdgeResponse> 
 }
 
 /** Step 3: what the rewriter needs: the URL the viewer asked for, the allowed hosts, the form and the bounds. */
-function rewriteOptions({ config, request }: Exchange, credentials: Credentials): RewriteOptions {
+function rewriteOptions({ config, request }: Exchange): RewriteOptions {
   const customHeaders = request.origin?.s3?.customHeaders ?? request.origin?.custom?.customHeaders;
   // The rewriter trims each entry and skips empty ones.
   const allowHosts = (headerValue(customHeaders, HEADERS.allowHosts) ?? '').split(',');
@@ -149,8 +149,8 @@ function rewriteOptions({ config, request }: Exchange, credentials: Credentials)
   const steering = (headerValue(customHeaders, HEADERS.steeringHosts) ?? '').trim();
   return {
     // In origin events the Host header is the origin's: the viewer's host is the distribution's domain.
+    // The credentials travel in that URL's query as viewer-request's suffixed copies.
     url: `https://${config.distributionDomainName}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`,
-    credentials,
     credentialSuffix: CREDENTIAL_SUFFIX,
     allowHosts,
     limits: REWRITE_LIMITS,

@@ -1,33 +1,41 @@
 /**
- * The state of one rewrite: the viewer's URL and credentials, the allowed hosts, the playlist's variables and
- * what happened to each URI. Built once per playlist by {@link makeContext}.
+ * The state of one rewrite: its fixed settings (the viewer's URL and credentials, the allowed hosts, the limits)
+ * apart from what the scan finds and does (the playlist's variables, what happened to each URI). Built once per
+ * playlist by {@link makeContext}.
  */
 import { InvalidOptionError } from '../errors.js';
 import { credentialParamNames, credentialWriter } from './credentials.js';
 import type { CredentialWriter } from './credentials.js';
 import type { RefusalReason, RewriteOptions, RewriteResult, WithheldReason } from './types.js';
 
-export interface Context {
-  viewer: URL;
-  allowHosts: ReadonlySet<string>;
+/** What stays fixed for the whole playlist. */
+export interface RewriteSettings {
+  readonly viewer: URL;
+  readonly allowHosts: ReadonlySet<string>;
   /** Writes the viewer's credentials into URIs (the only holder of their bytes). */
-  credentials: CredentialWriter;
+  readonly credentials: CredentialWriter;
   /** The signed-URL param names, lower case: QUERYPARAM/IMPORT names that would hand a player the credentials. */
-  credentialNamesLower: ReadonlySet<string>;
+  readonly credentialNamesLower: ReadonlySet<string>;
+  /** Hosts content steering may move URLs to (RewriteOptions.steeringHosts), URL.host form; undefined: not allowed. */
+  readonly steeringHosts?: ReadonlySet<string>;
+  /** Most attributes a tag may have (RewriteLimits.maxAttributes). */
+  readonly maxAttributes: number;
+  /** Set when there is nothing to write (see SkipReason): known before any line is read. */
+  readonly skipped?: RewriteResult['skipped'];
+}
+
+/** One rewrite: its fixed settings, and what the scan has read and done so far. */
+export interface Context {
+  readonly settings: RewriteSettings;
   /**
    * EXT-X-DEFINE variables: NAME/VALUE values; AMBIGUOUS marks a name players could read differently or whose value
    * comes from outside the playlist (IMPORT, QUERYPARAM).
    */
   variables: Map<string, string | typeof AMBIGUOUS>;
-  /** Hosts content steering may move URLs to (RewriteOptions.steeringHosts), URL.host form; undefined: not allowed. */
-  steeringHosts?: ReadonlySet<string>;
   rewritten: number;
   untouched: number;
   withheld: Partial<Record<WithheldReason, number>>;
-  skipped?: RewriteResult['skipped'];
-  /** Most attributes a tag may have (RewriteLimits.maxAttributes). */
-  maxAttributes: number;
-  /** Set by a line past a limit: the scan stops at the next line. */
+  /** Set by a line past a limit or a rule: the scan stops at the next line. */
   refused?: RefusalReason;
 }
 
@@ -51,20 +59,16 @@ export function makeContext(options: RewriteOptions): Context {
   }
   const paramNames = credentialParamNames(options.credentialSuffix ?? '');
   const { writer, skipped } = credentialWriter(options, paramNames);
-  const context: Context = {
+  const settings: RewriteSettings = {
     viewer,
     allowHosts,
     credentials: writer,
     credentialNamesLower: new Set([...paramNames].map((n) => n.toLowerCase())),
-    variables: new Map(),
-    rewritten: 0,
-    untouched: 0,
-    withheld: {},
     maxAttributes: options.limits?.maxAttributes ?? Infinity,
+    ...(options.steeringHosts !== undefined ? { steeringHosts: steeringHostsOf(options.steeringHosts, viewer, allowHosts) } : {}),
+    ...(skipped !== undefined ? { skipped } : {}),
   };
-  if (skipped !== undefined) context.skipped = skipped;
-  if (options.steeringHosts !== undefined) context.steeringHosts = steeringHostsOf(options.steeringHosts, viewer, allowHosts);
-  return context;
+  return { settings, variables: new Map(), rewritten: 0, untouched: 0, withheld: {} };
 }
 
 /**

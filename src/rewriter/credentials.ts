@@ -8,7 +8,7 @@
  */
 import { CREDENTIAL_SUFFIX, SIGNED_URL_PARAMS, credentialKind, credentialQuery, readCredentials, splitUrl } from '../cloudfront/index.js';
 import { isMediaPlaylist } from '../hls/index.js';
-import type { RewriteOptions, SkipReason } from './types.js';
+import type { CompactSkip, RewriteOptions, SkipReason } from './types.js';
 
 /** The variable name the compact form defines (RFC 8216bis 4.3: `[a-zA-Z0-9_-]`). */
 export const COMPACT_VARIABLE = 'cfhls';
@@ -16,9 +16,6 @@ export const COMPACT_VARIABLE = 'cfhls';
 export const COMPACT_REFERENCE = `{$${COMPACT_VARIABLE}}`;
 /** RFC 8216bis 8: variable substitution (EXT-X-DEFINE) requires EXT-X-VERSION 8 or higher. */
 export const COMPACT_MIN_VERSION = 8;
-
-/** Why a playlist was left in the full form. */
-export type CompactSkip = 'not-a-media-playlist' | 'unsafe-credentials' | 'variable-name-taken';
 
 /** `literal`: the credentials themselves, even in the compact form (where `as-configured` is `{$cfhls}`). */
 export type CredentialForm = 'as-configured' | 'literal';
@@ -130,13 +127,12 @@ export class CredentialWriter {
 }
 
 /**
- * The credentials of a rewrite: `options.credentials`, else those named `<Param><credentialSuffix>` in
- * `options.url`'s query. `skipped` says why there is nothing to write: a canned policy covers one URL only, and
+ * The credentials of a rewrite: those named `<Param><credentialSuffix>` in `options.url`'s query. `skipped` says why there is nothing to write: a canned policy covers one URL only, and
  * incomplete credentials or bytes beyond URL-safe base64 and percent-encoding (a quote, a comma, a space, a
  * newline would break the playlist) are not propagated.
  */
 export function credentialWriter(options: RewriteOptions, paramNames: ReadonlySet<string>): { writer: CredentialWriter; skipped?: SkipReason } {
-  const credentials = options.credentials ?? readCredentials(splitUrl(options.url).query, options.credentialSuffix ?? '');
+  const credentials = readCredentials(splitUrl(options.url).query, options.credentialSuffix ?? '');
   const safe = Object.values(credentials).every((v) => v === undefined || SAFE_CREDENTIAL.test(v));
   const kind = safe ? credentialKind(credentials) : 'none';
   const secrets = [credentials.Policy, credentials.Signature].filter((v): v is string => v !== undefined && v !== '');

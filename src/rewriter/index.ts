@@ -20,4 +20,4 @@ export type {
 } from './types.js';
 export type { CheckFailure, CheckVerdict } from '../checker/index.js';
 export { COMPACT_VARIABLE, COMPACT_REFERENCE, COMPACT_MIN_VERSION } from './credentials.js';
-export type { CompactSkip } from './credentials.js';
+export type { CompactSkip } from './types.js';

@@ -64,7 +64,7 @@ function rewriteUriLine(line: string, ctx: Context, form: CredentialForm = 'as-c
  * the manifest itself gets credentials, which means it is on an allowed host (never `data:` or a third party).
  */
 function rewriteSteering(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
-  if (ctx.steeringHosts === undefined) {
+  if (ctx.settings.steeringHosts === undefined) {
     ctx.refused ??= 'content-steering';
     return line.slice(start);
   }
@@ -78,7 +78,7 @@ function rewriteSteering(line: string, start: number, kinds: ReadonlyMap<string,
 function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<string, UriKind>, ctx: Context): string {
   const attributes = parseAttributeList(line, start);
   if (attributes === undefined) return line.slice(start);
-  if (attributes.length > ctx.maxAttributes) {
+  if (attributes.length > ctx.settings.maxAttributes) {
     ctx.refused = 'too-many-attributes';
     return line.slice(start);
   }
@@ -126,9 +126,9 @@ function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-config
     probe = sub.prefix;
     complete = sub.complete;
   }
-  if (!qualifies(probe, kind, complete, ctx.viewer, ctx.allowHosts)) return untouched(uri, ctx);
+  if (!qualifies(probe, kind, complete, ctx.settings.viewer, ctx.settings.allowHosts)) return untouched(uri, ctx);
   ctx.rewritten++;
   // A defined variable that carries credentials of its own would duplicate ours: substitute it, so the stale
   // copy is removed (EXT-X-DEFINE values are quoted-strings: no quotes, no newlines).
-  return ctx.credentials.append(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, form);
+  return ctx.settings.credentials.append(hasVariables && ctx.variables.size > 0 ? substituteCredentialVariables(uri, ctx) : uri, form);
 }

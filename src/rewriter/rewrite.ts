@@ -49,7 +49,7 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
 /** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
 export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
   const scan = startScan(text, options);
-  if (scan.ctx.skipped !== undefined || scan.ctx.refused !== undefined) return { text: scan.ctx.refused === undefined ? scan.body : '', ...summaryOf(scan) };
+  if (scan.ctx.settings.skipped !== undefined || scan.ctx.refused !== undefined) return { text: scan.ctx.refused === undefined ? scan.body : '', ...summaryOf(scan) };
   const out = scanRange(scan, 0, scan.body.length);
   const summary = finishScan(scan);
   return { text: out === undefined || summary.refused !== undefined ? '' : out, ...summary };
@@ -94,7 +94,7 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
   return {
     *chunks() {
       const { body } = scan;
-      if (scan.ctx.skipped !== undefined || scan.ctx.refused !== undefined) {
+      if (scan.ctx.settings.skipped !== undefined || scan.ctx.refused !== undefined) {
         summary = summaryOf(scan);
         if (scan.ctx.refused === undefined) yield body;
         return;
@@ -116,7 +116,7 @@ export function rewritePlaylistInChunks(text: string, options: RewriteOptions, c
       return summary;
     },
     ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
-    ...(scan.ctx.skipped !== undefined ? { skipped: scan.ctx.skipped } : {}),
+    ...(scan.ctx.settings.skipped !== undefined ? { skipped: scan.ctx.settings.skipped } : {}),
   };
 }
 
@@ -138,20 +138,20 @@ function startScan(text: string, options: RewriteOptions): Scan {
   // RFC 8216 4.1 forbids a BOM; Chromium's native player and ffmpeg refuse playlists that start with one.
   let body = text.startsWith(BOM) ? text.slice(1) : text;
   let compact: RewriteResult['compact'];
-  if (options.compact === true && ctx.skipped === undefined) ({ body, compact } = ctx.credentials.compact(body));
+  if (options.compact === true && ctx.settings.skipped === undefined) ({ body, compact } = ctx.settings.credentials.compact(body));
   const { maxLineChars = Infinity, maxOutputChars = Infinity } = options.limits ?? {};
   // Output grows only by the credentials (stale copies removed make it smaller): body + n * |credentials| bounds it.
-  const maxRewritten = Math.floor((maxOutputChars - body.length) / ctx.credentials.maxGrowth);
-  if (ctx.skipped === undefined) {
+  const maxRewritten = Math.floor((maxOutputChars - body.length) / ctx.settings.credentials.maxGrowth);
+  if (ctx.settings.skipped === undefined) {
     const problem = readingProblem(body);
     if (problem !== undefined) ctx.refused = problem;
   }
   const checker = new OutputChecker({
-    playlistUrl: ctx.viewer,
-    allowedHosts: ctx.allowHosts,
-    credentialNames: ctx.credentialNamesLower,
-    ...ctx.credentials.forChecker(),
-    ...(ctx.steeringHosts !== undefined ? { steeringHosts: ctx.steeringHosts } : {}),
+    playlistUrl: ctx.settings.viewer,
+    allowedHosts: ctx.settings.allowHosts,
+    credentialNames: ctx.settings.credentialNamesLower,
+    ...ctx.settings.credentials.forChecker(),
+    ...(ctx.settings.steeringHosts !== undefined ? { steeringHosts: ctx.settings.steeringHosts } : {}),
   });
   return { body, ctx, checker, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
 }
@@ -192,7 +192,7 @@ function summaryOf(scan: Scan): RewriteSummary {
     rewritten: ctx.rewritten,
     untouched: ctx.untouched,
     withheld: ctx.withheld,
-    ...(ctx.skipped !== undefined ? { skipped: ctx.skipped } : {}),
+    ...(ctx.settings.skipped !== undefined ? { skipped: ctx.settings.skipped } : {}),
     ...(ctx.refused !== undefined ? { refused: ctx.refused } : {}),
     ...(scan.check !== undefined ? { check: scan.check } : {}),
     ...(scan.compact !== undefined ? { compact: scan.compact } : {}),
@@ -234,7 +234,7 @@ function scanRange(scan: Scan, from: number, to: number): string | undefined {
     if (read && body.charCodeAt(pos) !== 0x23 /* # */ && isPlainRelative(body, pos, end)) {
       // Fast path for the common segment line ("seg123.ts", "v1/index.m3u8"): a relative reference with nothing
       // to parse, so the credentials go straight after it. Same result as rewriteLine, without the copies.
-      ctx.credentials.pushPlain(out, body.slice(copied, end));
+      ctx.settings.credentials.pushPlain(out, body.slice(copied, end));
       ctx.rewritten++;
       copied = end;
     } else if (read) {

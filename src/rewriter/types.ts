@@ -1,18 +1,14 @@
 import type { CheckVerdict } from '../checker/index.js';
-import type { CompactSkip } from './credentials.js';
-import type { Credentials } from '../cloudfront/index.js';
 
 /** Options of {@link rewritePlaylist}. */
 export interface RewriteOptions {
   /**
-   * The URL the viewer requested the playlist with. Relative URIs resolve against it; its host is the
-   * viewer's host; credentials are read from its query unless `credentials` is given.
+   * The URL the viewer requested the playlist with. Relative URIs resolve against it; its host is the viewer's host;
+   * the credentials are read from its query (the only place they come from), named `<Param><credentialSuffix>`.
    */
   url: string;
   /** Further hosts (the distribution's alternate domain names) whose URIs also get credentials. */
   allowHosts?: readonly string[];
-  /** Credentials to propagate (raw query bytes). Default: read from `url`'s query, named `<Param><credentialSuffix>`. */
-  credentials?: Credentials;
   /** Suffix of the credential params in `url`'s query: `''` (default) for a signed URL, `-PREFIX` at the edge. */
   credentialSuffix?: string;
   /** Bounds on hostile input; a playlist past one is refused (see {@link RefusalReason}). Default: none. */
@@ -43,6 +39,9 @@ export interface RewriteLimits {
   /** Largest rewritten text, in characters (input plus the credentials added). */
   maxOutputChars?: number;
 }
+
+/** Why a playlist was left in the full form when the compact form was asked for. */
+export type CompactSkip = 'not-a-media-playlist' | 'unsafe-credentials' | 'variable-name-taken';
 
 /** Why a playlist was returned without credentials. */
 export type SkipReason = 'canned-policy' | 'no-credentials';

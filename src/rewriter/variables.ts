@@ -20,7 +20,7 @@ const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
  */
 export function recordDefine(list: string, ctx: Context): void {
   const attributes = parseAttributeList(list, 0);
-  if (attributes !== undefined && attributes.length > ctx.maxAttributes) {
+  if (attributes !== undefined && attributes.length > ctx.settings.maxAttributes) {
     ctx.refused = 'too-many-attributes';
     return;
   }
@@ -29,7 +29,7 @@ export function recordDefine(list: string, ctx: Context): void {
     ctx.refused ??= 'variable-definition';
     return;
   }
-  if (definition.kind !== 'value' && ctx.credentialNamesLower.has(definition.name.trim().toLowerCase())) {
+  if (definition.kind !== 'value' && ctx.settings.credentialNamesLower.has(definition.name.trim().toLowerCase())) {
     // Any letter case: hls.js matches QUERYPARAM names exactly, other players may not.
     ctx.refused ??= 'credential-variable';
     return;
@@ -106,7 +106,7 @@ export function substituteCredentialVariables(uri: string, ctx: Context): string
     const close = uri.indexOf('}', open + 2);
     if (close === -1) break;
     const value = ctx.variables.get(uri.slice(open + 2, close));
-    const inline = typeof value === 'string' && value.length <= PREFIX_LIMIT && ctx.credentials.appearsIn(value);
+    const inline = typeof value === 'string' && value.length <= PREFIX_LIMIT && ctx.settings.credentials.appearsIn(value);
     out += inline ? uri.slice(pos, open) + value : uri.slice(pos, close + 1);
     pos = close + 1;
   }

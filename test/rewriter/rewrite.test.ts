@@ -26,10 +26,10 @@ describe('rewritePlaylist', () => {
     );
   });
 
-  it('uses explicit credentials over the URL query', () => {
+  it('reads the credentials from the URL only, under their suffixed names when a suffix is given', () => {
     const out = rewritePlaylist('#EXTM3U\nseg.ts\n', {
-      url: 'https://d111.cloudfront.net/m/a.m3u8',
-      credentials: { Policy: 'P', Signature: 'S', 'Key-Pair-Id': 'K' },
+      url: 'https://d111.cloudfront.net/m/a.m3u8?Policy=X&Policy-PREFIX=P&Signature-PREFIX=S&Key-Pair-Id-PREFIX=K',
+      credentialSuffix: '-PREFIX',
     });
     expect(out).toBe('#EXTM3U\nseg.ts?Policy=P&Signature=S&Key-Pair-Id=K\n');
   });
