@@ -31,6 +31,9 @@ export function rewriteLine(line: string, ctx: Context): string {
   if (line.length === 0) return line;
   const classified = classifyLine(line);
   if (classified.kind === 'uri' || classified.kind === 'blank') return rewriteUriLine(line, ctx);
+  // A tag behind white space other than spaces and tabs (U+00A0, U+FEFF, ...) is a tag to hls.js, which trims it,
+  // and a URI line to ffmpeg, which does not: readers disagree on the whole line, so none of it gets credentials.
+  for (let i = 0; i < classified.start; i++) if (!isBlank(line.charCodeAt(i))) return withholdLine(line, ctx);
   if (classified.kind === 'tag' && classified.valueStart !== undefined) {
     const colon = classified.valueStart - 1;
     const tag = classified.tag!;
@@ -41,6 +44,12 @@ export function rewriteLine(line: string, ctx: Context): string {
     if (tag === PREFETCH_TAG) return line.slice(0, colon + 1) + rewriteUriLine(line.slice(colon + 1), ctx, 'literal');
     if (tag === DEFINE_TAG) recordDefine(line.slice(colon + 1), ctx);
   }
+  return line;
+}
+
+/** Leaves a whole line as it is when readers could classify it differently, counted once as withheld. */
+function withholdLine(line: string, ctx: Context): string {
+  withhold('whitespace-or-control', ctx);
   return line;
 }
 

@@ -89,6 +89,15 @@ describe('the rewriter against whitespace players trim', () => {
     }
   });
 
+  it('withholds credentials from a whole tag line behind U+00A0 or U+FEFF (a tag to hls.js, a URI line to ffmpeg)', () => {
+    for (const ws of ['\u00a0', '\ufeff']) {
+      const text = `#EXTM3U\n${ws}#EXT-X-KEY:METHOD=AES-128,URI="k.bin"\n#EXTINF:4,\na.ts\n`;
+      const out = rewrite(text);
+      expect(out.text).toBe(`#EXTM3U\n${ws}#EXT-X-KEY:METHOD=AES-128,URI="k.bin"\n#EXTINF:4,\na.ts?${CREDS}\n`);
+      expect(out.withheld).toEqual({ 'whitespace-or-control': 1 });
+    }
+  });
+
   it('refuses a playlist holding a line terminator some players split at (U+2028, U+2029, U+0085, lone CR)', () => {
     for (const br of ['\u2028', '\u2029', '\u0085', '\r']) {
       const out = rewrite(`#EXTM3U\n#EXTINF:4,\nseg.ts${br}x\n`);
