@@ -1,8 +1,9 @@
 /**
- * The checker's own reading of an attribute list, deliberately stricter than any player and independent of the
- * rewriter's parser (src/hls/grammar.ts): RFC 8216 4.2 `AttributeName=AttributeValue` pairs separated by commas,
- * a quoted-string value with no `"` inside and nothing between its closing quote and the next comma. Spaces and
- * tabs are tolerated before a name only (hls.js trims names).
+ * The checker's own reading of an attribute list, independent of the rewriter's parser (src/hls/grammar.ts):
+ * `AttributeName=AttributeValue` pairs separated by commas (RFC 8216 4.2), a name being whatever precedes `=`,
+ * trimmed (as hls.js reads it), a quoted-string value with no `"` inside, nothing at all between `=` and the value
+ * and nothing between its closing quote and the next comma. Names are compared trimmed and without case, so
+ * `\u00a0URI` repeats `URI`.
  *
  * Why strict is safe: hls.js's `(.+?)=(".*?"|.*?)(?:,|$)` reads such a list with the same boundaries, and when it
  * starts mid-line (its multivariant regexes find `#EXT-X-MEDIA:` anywhere) every value it can form across a
@@ -22,11 +23,12 @@ export function strictAttributes(line: string, start: number, end: number): Stri
   const attributes: StrictAttribute[] = [];
   let pos = start;
   while (pos < end) {
-    while (pos < end && (line.charCodeAt(pos) === 0x20 || line.charCodeAt(pos) === 0x09)) pos++;
-    const nameStart = pos;
-    while (pos < end && isNameChar(line.charCodeAt(pos))) pos++;
-    if (pos === nameStart || line.charCodeAt(pos) !== 0x3d /* = */) return undefined;
-    const name = line.slice(nameStart, pos);
+    const eq = line.indexOf('=', pos);
+    if (eq === -1 || eq >= end) return undefined;
+    // hls.js reads a name as everything up to `=` (`(.+?)=`) and trims it; a comma there would end the attribute.
+    const name = line.slice(pos, eq).trim();
+    if (name === '' || name.includes(',')) return undefined;
+    pos = eq;
     const valueStart = pos + 1;
     let valueEnd: number;
     let quoted = false;
@@ -46,11 +48,6 @@ export function strictAttributes(line: string, start: number, end: number): Stri
     pos = valueEnd + 1;
   }
   return attributes;
-}
-
-/** RFC 8216 4.2 AttributeName is `[A-Z0-9-]`; lower case is read too, as players do. */
-function isNameChar(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
 }
 
 /** True when another attribute has the same name, compared without case (hls.js keeps the last, others the first). */

@@ -92,6 +92,9 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
     return line.slice(start);
   }
   const duplicated = duplicateName(attributes) !== undefined;
+  // A quote inside an unquoted value: readers that start reading mid-line (hls.js's multivariant regexes) could
+  // pair it with another quote, so every URI of the line is withheld, as for a loose attribute.
+  const strayQuote = attributes.some((a) => !a.quoted && line.slice(a.valueStart, a.valueEnd).includes('"'));
   let out = '';
   let pos = start;
   for (const a of attributes) {
@@ -103,7 +106,7 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
       withhold('duplicate-attribute', ctx);
       continue;
     }
-    if (!a.strict) {
+    if (!a.strict || strayQuote) {
       withhold('loose-attribute', ctx);
       continue;
     }
