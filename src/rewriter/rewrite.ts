@@ -9,12 +9,13 @@
  */
 import { OutputChecker } from '../checker/index.js';
 import { InvalidOptionError, UnsafePlaylistError } from '../errors.js';
-import { BOM, isBlank } from '../hls/index.js';
+import { BOM } from '../hls/index.js';
 import { makeContext } from './context.js';
 import type { Context } from './context.js';
 import { isPlainRelative, rewriteLine } from './lines.js';
+import { readingProblem } from './reading-rules.js';
 import { REFUSAL_MESSAGES } from './types.js';
-import type { RefusalReason, RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
+import type { RewriteOptions, RewriteResult, RewriteSummary, SkipReason } from './types.js';
 
 /**
  * Rewrites `text` so every URI a player fetches from the viewer's host (or an allowed host) carries the
@@ -49,7 +50,9 @@ export function rewritePlaylist(text: string, options: RewriteOptions): string {
 /** Like {@link rewritePlaylist} but never throws for missing credentials: it reports what it did. */
 export function rewritePlaylistDetailed(text: string, options: RewriteOptions): RewriteResult {
   const scan = startScan(text, options);
-  if (scan.ctx.settings.skipped !== undefined || scan.ctx.refused !== undefined) return { text: scan.ctx.refused === undefined ? scan.body : '', ...summaryOf(scan) };
+  // Nothing to write (the body as it is), or refused before any line is read (nothing at all).
+  if (scan.ctx.settings.skipped !== undefined) return { text: scan.body, ...summaryOf(scan) };
+  if (scan.ctx.refused !== undefined) return { text: '', ...summaryOf(scan) };
   const out = scanRange(scan, 0, scan.body.length);
   const summary = finishScan(scan);
   return { text: out === undefined || summary.refused !== undefined ? '' : out, ...summary };
@@ -154,36 +157,6 @@ function startScan(text: string, options: RewriteOptions): Scan {
     ...(ctx.settings.steeringHosts !== undefined ? { steeringHosts: ctx.settings.steeringHosts } : {}),
   });
   return { body, ctx, checker, maxLineChars, maxRewritten, ...(compact !== undefined ? { compact } : {}) };
-}
-
-/**
- * Terminators players disagree on, and other C0 controls: ffmpeg and ExoPlayer end a line at a bare CR, hls.js's
- * regexes also at U+2028 and U+2029 (JavaScript's `.`), some readers at U+0085. Such a line is one line to the
- * rewriter and two to a player, whose second half can put credentials in front of another host. A CR at the very
- * end of the text ends the last line for everyone. Character class and a one-character lookahead: linear.
- */
-const SPLIT_LINE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029]|\r(?!\n|$)/;
-
-/**
- * Tags hls.js's multivariant parser finds anywhere, even mid-line (its MASTER_PLAYLIST_REGEX has no line anchor),
- * with the refusal each earns there: a hidden definition changes what later URIs mean, hidden steering moves them.
- */
-const HIDDEN_TAGS: ReadonlyArray<[string, RefusalReason]> = [
-  ['#EXT-X-DEFINE:', 'variable-definition'],
-  ['#EXT-X-CONTENT-STEERING', 'content-steering'],
-];
-
-/** Why players could split or read `body` differently from this rewriter, before any line is rewritten. */
-function readingProblem(body: string): RefusalReason | undefined {
-  if (SPLIT_LINE.test(body)) return 'control-character';
-  for (const [tag, reason] of HIDDEN_TAGS) {
-    for (let at = body.indexOf(tag); at !== -1; at = body.indexOf(tag, at + tag.length)) {
-      let lineStart = at;
-      while (lineStart > 0 && isBlank(body.charCodeAt(lineStart - 1))) lineStart--;
-      if (lineStart > 0 && body.charCodeAt(lineStart - 1) !== 0x0a) return reason;
-    }
-  }
-  return undefined;
 }
 
 function summaryOf(scan: Scan): RewriteSummary {
