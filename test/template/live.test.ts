@@ -63,3 +63,16 @@ describe('live origin', () => {
     expect(pattern.test('*')).toBe(false);
   });
 });
+
+describe('shared credentials', () => {
+  it('are off by default and reach the signer as CFHLS_SHARED_WINDOW_SECONDS, which it accepts', async () => {
+    const { loadConfig } = await import('../../src/service/config.js');
+    expect(template.Parameters.SharedCredentialWindowSeconds).toMatchObject({ Type: 'Number', Default: 0, MinValue: 0, MaxValue: 86400 });
+    const env = template.Resources.SignUrlFunction.Properties.Environment.Variables;
+    expect(env.CFHLS_SHARED_WINDOW_SECONDS).toEqual({ Ref: 'SharedCredentialWindowSeconds' });
+    const base = { CFHLS_KEY_PAIR_ID: 'K2JCJMDEHXQW5F', CFHLS_PRIVATE_KEY_SOURCE: 'ssm', CFHLS_PRIVATE_KEY_ID: '/k', CFHLS_JWT_ISSUER: 'https://auth.example.com/', CFHLS_JWT_AUDIENCE: 'a' };
+    for (const value of [template.Parameters.SharedCredentialWindowSeconds.MinValue, template.Parameters.SharedCredentialWindowSeconds.MaxValue]) {
+      expect(loadConfig({ ...base, CFHLS_SHARED_WINDOW_SECONDS: String(value) }).sharedWindowSeconds).toBe(value);
+    }
+  });
+});
