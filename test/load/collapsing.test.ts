@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { startLiveOrigin } from '../helpers/live-origin.js';
-import type { LiveOrigin } from '../helpers/live-origin.js';
+import { startLiveOrigin } from '../../bench/live-origin.js';
+import type { LiveOrigin } from '../../bench/live-origin.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const REQUESTS = 1_000;

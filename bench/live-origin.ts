@@ -1,5 +1,5 @@
 /**
- * A live HLS origin on 127.0.0.1 for collapsing and load tests: one media playlist per title whose window moves
+ * A live HLS origin on 127.0.0.1 for the live bench and the collapsing test: one media playlist per title whose window moves
  * one segment per `segmentSeconds`, answered after `delayMs` (a slow packager), every GET counted.
  */
 import { createServer } from 'node:http';
