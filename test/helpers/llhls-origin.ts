@@ -25,7 +25,16 @@ export interface LlhlsOptions {
   partSeconds: number;
   /** Parts already done when the origin starts (a live window to join). */
   startParts?: number;
+  /**
+   * Real fMP4 media for players: the init segment and one fragment per part, in order (a segment is its parts
+   * end to end). Without it, parts and segments are short placeholder texts.
+   */
+  media?: { init: Buffer; parts: Buffer[] };
 }
+
+/** A multivariant playlist naming both renditions. */
+export const LLHLS_MASTER = '#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-INDEPENDENT-SEGMENTS\n'
+  + '#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=320x180\nv1/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=600000,RESOLUTION=320x180\nv2/index.m3u8\n';
 
 /** The media playlist of `rendition` when `done` parts exist; `skip` answers a delta update. */
 export function llhlsPlaylist(rendition: string, other: string, done: number, partSeconds: number, skip: boolean): string {
@@ -63,6 +72,13 @@ export async function startLlhlsOrigin(options: LlhlsOptions): Promise<LlhlsOrig
     if (wait <= 0) then();
     else setTimeout(then, wait + 5);
   };
+  const mediaBytes = (msn: number, part: number | undefined): Buffer | undefined => {
+    const parts = options.media?.parts;
+    if (parts === undefined) return undefined;
+    const at = (i: number): Buffer => parts[i % parts.length]!;
+    if (part !== undefined) return at(msn * PARTS_PER_SEGMENT + part);
+    return Buffer.concat(Array.from({ length: PARTS_PER_SEGMENT }, (_, p) => at(msn * PARTS_PER_SEGMENT + p)));
+  };
   const server = createServer((req, res) => {
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
     seen.push({ path, query });
@@ -86,10 +102,11 @@ export async function startLlhlsOrigin(options: LlhlsOptions): Promise<LlhlsOrig
       const msn = Number(media[3]);
       const part = media[4] === undefined ? undefined : Number(media[4]);
       // A preload-hinted part is requested before it exists: hold the request until it does.
-      whenDone(partsNeeded(msn, part), () => res.writeHead(200, { 'Content-Type': 'video/iso.segment' }).end(`media ${path}`));
+      whenDone(partsNeeded(msn, part), () => res.writeHead(200, { 'Content-Type': 'video/iso.segment' }).end(mediaBytes(msn, part) ?? `media ${path}`));
       return;
     }
-    if (/^\/live\/(v1|v2)\/init\.mp4$/.test(path)) return void res.writeHead(200, { 'Content-Type': 'video/mp4' }).end('init');
+    if (path === '/live/master.m3u8') return void res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl' }).end(LLHLS_MASTER);
+    if (/^\/live\/(v1|v2)\/init\.mp4$/.test(path)) return void res.writeHead(200, { 'Content-Type': 'video/mp4' }).end(options.media?.init ?? 'init');
     res.writeHead(404).end();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
