@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,edge-cost,signer,big-playlists,compression]`
+ * `npm run bench [-- --quick] [-- --fresh-bundles] [-- --only=rewriter,handlers,cold-start,cost,edge-cost,signer,big-playlists,compression,live]`
  *
  * Runs every section in one process and prints figures. Ratios are measured in the same run; targets are printed
  * as PASS/MISS lines and never fail the run (timings are not assertions). Exit code 1 only when a section crashes.
@@ -16,11 +16,12 @@ import * as cost from './cost.js';
 import * as edgeCost from './edge-cost.js';
 import * as handlers from './handlers.js';
 import * as linearity from './linearity.js';
+import * as live from './live.js';
 import * as rewriter from './rewriter.js';
 import type { HandlerFigures } from './handlers.js';
 import type { RewriterFigures } from './rewriter.js';
 
-const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'edge-cost', 'signer', 'big-playlists', 'compression'] as const;
+const SECTIONS = ['rewriter', 'handlers', 'cold-start', 'cost', 'edge-cost', 'signer', 'big-playlists', 'compression', 'live'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; freshBundles: boolean; only: Set<Section> } {
@@ -111,6 +112,7 @@ async function main(): Promise<number> {
   await section('big-playlists', 'big playlists (1 MB generated-response limit, memory)', async () =>
     (await bigPlaylists.run({ quick, freshBundles })).lines);
   await section('compression', 'compressed playlists (origin-response encoding)', async () => (await compression.run({ quick })).lines);
+  await section('live', 'live events: what a Region carries, and the local edge under one live title', async () => (await live.run({ quick })).lines);
 
   print(['', `total: ${((Date.now() - started) / 1000).toFixed(1)} s`]);
   return failed ? 1 : 0;

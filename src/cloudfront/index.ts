@@ -4,7 +4,7 @@
  * credentials (credentials.ts), stripping signed params from a raw query, CloudFront's URL-safe base64, and a
  * custom policy's expiry.
  */
-export { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS, CREDENTIAL_SUFFIX } from './params.js';
+export { CREDENTIAL_PARAMS, SIGNED_URL_PARAMS, CREDENTIAL_SUFFIX, LL_HLS_DIRECTIVES, playlistKeyQueryStrings } from './params.js';
 export { splitUrl, splitQuery, joinQuery, isSignedParam, withoutSignedParams, withoutSuffixedParams } from './query.js';
 export type { QueryPair } from './query.js';
 export { MAX_URL_LENGTH, suffixCredentials, suffixedQuery, readCredentials, credentialKind, credentialQuery } from './credentials.js';

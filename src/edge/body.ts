@@ -3,7 +3,7 @@
  * whole rewritten text: a 100k-segment VOD playlist with ~640-byte credentials is ~68 MB rewritten, which
  * (plus its UTF-8 copy for zlib) does not fit a 128 MB function. The rewriter hands over line-aligned chunks
  * (rewritePlaylistInChunks) and each is fed to an incremental Brotli or gzip stream when the viewer accepts one
- * (CloudFront does not compress on a CachingDisabled behavior, so nobody else will), else kept as text while it
+ * (CloudFront leaves a body that already has a Content-Encoding as it is), else kept as text while it
  * fits. Encoding stops at the first chunk that shows the body cannot fit: a hostile playlist costs no more work
  * than the limit allows.
  */

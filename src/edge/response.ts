@@ -100,14 +100,24 @@ export function errorResponse(response: EdgeResponse, status: 403 | 404 | 502 | 
 }
 
 /**
- * The headers of a rewritten playlist, in place of the origin's: its type, `private` caching for `maxAge` seconds,
- * the rewrite marker, and Vary extended by Accept-Encoding.
+ * Cache-Control of a rewritten playlist. The playlist cache policy keys it by every credential copy, so CloudFront
+ * may keep it: `s-maxage` sets CloudFront's TTL (clamped to the policy's MinTTL 0 and MaxTTL), `max-age` the
+ * browser's, both counted from when origin-response answered (CloudFront sends `Age` on hits). No `private`: with
+ * MinTTL 0 CloudFront would then keep nothing, and any shared cache keys the answer by its URL, which carries the
+ * credentials. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html
+ */
+export function playlistCacheControl(maxAge: number): string {
+  return `max-age=${maxAge}, s-maxage=${maxAge}`;
+}
+
+/**
+ * The headers of a rewritten playlist, in place of the origin's: its type, caching for `maxAge` seconds, the
+ * rewrite marker, and Vary extended by Accept-Encoding.
  */
 export function setRewrittenHeaders(headers: CloudFrontHeaders, maxAge: number): void {
   dropStaleHeaders(headers);
   setHeader(headers, 'Content-Type', PLAYLIST_CONTENT_TYPE);
-  // private: the body carries this viewer's credentials; no shared cache may hand it to anyone else.
-  setHeader(headers, 'Cache-Control', `private, max-age=${maxAge}`);
+  setHeader(headers, 'Cache-Control', playlistCacheControl(maxAge));
   setHeader(headers, HEADERS.rewrite, 'rewritten');
   // The body depends on Accept-Encoding whether or not it ends up encoded; the origin's own Vary (S3 sends
   // `Origin, Access-Control-Request-*` once the bucket has CORS rules) still holds for the CORS headers.

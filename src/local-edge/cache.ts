@@ -4,6 +4,8 @@
  * way it would in production: one viewer receives another's response.
  */
 import { isSignedParam, joinQuery, splitQuery } from '../cloudfront/index.js';
+import { normalizedAcceptEncoding } from './accept-encoding.js';
+import { RequestCollapser } from './collapse.js';
 import type { CachePolicy, NameSelection, OriginRequestPolicy } from './policies.js';
 
 function selects(sel: NameSelection, name: string): boolean {
@@ -44,6 +46,8 @@ export function cacheKey(input: CacheKeyInput, policy: CachePolicy, stripSigned:
     .map((param) => (param.value === undefined ? param.name : `${param.name}=${param.value}`))
     .sort();
   const headerPart = policy.headers.map((name) => `${name}:${input.headers[name] ?? ''}`);
+  const encoding = normalizedAcceptEncoding(policy, input.headers['accept-encoding']);
+  if (encoding !== undefined) headerPart.push(`accept-encoding:${encoding}`);
   const cookiePart = Object.keys(input.cookies)
     .filter((name) => selects(policy.cookies, name))
     .sort()
@@ -74,6 +78,8 @@ export interface CachedResponse {
 /** In-memory cache bounded by entry count (oldest evicted first). */
 export class ResponseCache {
   private readonly entries = new Map<string, { response: CachedResponse; expiresAt: number }>();
+  /** Misses in flight, by cache key: simultaneous ones share one origin request (collapse.ts). */
+  readonly collapser = new RequestCollapser();
   constructor(private readonly maxEntries = 2000) {}
 
   get(key: string, now: number): CachedResponse | undefined {

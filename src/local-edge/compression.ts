@@ -4,7 +4,7 @@
  * behavior with `Compress: true` whose cache policy enables the coding (EnableAcceptEncodingBrotli / Gzip) and
  * caches at all (CachingDisabled never compresses), only when the viewer accepts the coding (Brotli preferred),
  * only responses without a Content-Encoding, of a listed content type, between 1,000 and 10,000,000 bytes.
- * So a playlist behavior on CachingDisabled gets nothing from CloudFront: origin-response encodes it itself.
+ * A playlist origin-response has encoded (Content-Encoding set) is left as it is.
  */
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { CachePolicy } from './policies.js';

@@ -70,7 +70,7 @@ export interface OriginResponse {
 
 /** One running origin. */
 export interface Origin {
-  kind: 'folder' | 's3';
+  kind: 'folder' | 's3' | 'http';
   /** For the event's `request.origin`. */
   eventOrigin(customHeaders: Record<string, string>, originPath: string): Record<string, unknown>;
   fetch(uri: string, query: string, headers: Record<string, string>): Promise<OriginResponse>;

@@ -44,7 +44,7 @@ export interface AccessLogEntry {
   unprotected?: true;
   /** CloudFront error code when the signature check failed. */
   denied?: string;
-  /** `Hit`, `Miss`, `Disabled` (CachingDisabled), `Generated` (a function answered), `-` (not cacheable). */
+  /** `Hit`, `Miss`, `Disabled` (CachingDisabled), `Collapsed` (joined a miss in flight), `Generated` (a function answered), `-` (not cacheable). */
   cache: string;
   behavior: string;
   ms: number;
@@ -232,8 +232,12 @@ async function readThroughCache(context: RequestContext, request: CloudFrontRequ
   const cacheable = !behavior.cachePolicy.disabled && (method === 'GET' || method === 'HEAD');
   const hit = cacheable ? opts.cache.get(key, opts.now()) : undefined;
   if (hit !== undefined) return { stored: hit, cacheState: 'Hit' };
-  const fromOrigin = await fetchThroughOrigin(behavior, request, opts, requestId, stripSigned);
+  // Simultaneous misses with the same key share one origin request and origin-response run, whatever the policy.
+  const { value: fromOrigin, joined } = method === 'GET' || method === 'HEAD'
+    ? await opts.cache.collapser.run(`${method} ${key}`, () => fetchThroughOrigin(behavior, request, opts, requestId, stripSigned))
+    : { value: await fetchThroughOrigin(behavior, request, opts, requestId, stripSigned), joined: false };
   const stored = fromOrigin.response;
+  if (joined) return { stored, cacheState: 'Collapsed' };
   // CachedMethods is GET, HEAD in every behavior this template has: an OPTIONS answer is never stored.
   if (cacheable) {
     const ttl = ttlFor(behavior.cachePolicy, stored.headers.find(([name]) => name.toLowerCase() === 'cache-control')?.[1], stored.status);

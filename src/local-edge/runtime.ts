@@ -11,6 +11,7 @@ import { loadFunction } from './events.js';
 import type { LoadedFunction } from './events.js';
 import type { FunctionUrlRuntime } from './function-url-origin.js';
 import { startFolderOrigin, startS3Origin } from './origin.js';
+import { httpOrigin } from './http-origin.js';
 import type { Origin } from './origin.js';
 import { createDevIssuer, createLocalSignerEndpoint, discoverTitles, masterPlaylistOf } from './signer-endpoint.js';
 import type { DevIssuer, LocalSignerInfo } from './signer-endpoint.js';
@@ -70,6 +71,7 @@ export interface OriginSpec {
 
 /** Starts the origin: a loopback HTTP server over a folder, or S3 (an endpoint, or a local server seeded). */
 export async function openOrigin(spec: OriginSpec): Promise<Origin> {
+  if (/^https?:\/\//i.test(spec.origin)) return httpOrigin(spec.origin);
   if (!spec.origin.startsWith('s3://')) return startFolderOrigin(spec.origin);
   const bucket = spec.origin.slice(5).replace(/\/.*$/, '');
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new LocalEdgeConfigError(`--origin ${spec.origin}: not a valid bucket name`);
@@ -78,6 +80,7 @@ export async function openOrigin(spec: OriginSpec): Promise<Origin> {
 
 /** The folder whose titles the signer lists; undefined for an external S3 endpoint (its objects are not listed). */
 function titleFolderOf(spec: OriginSpec): string | undefined {
+  if (/^https?:\/\//i.test(spec.origin)) return undefined;
   if (!spec.origin.startsWith('s3://')) return spec.origin;
   return spec.s3Endpoint === undefined ? spec.s3Seed : undefined;
 }

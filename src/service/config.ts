@@ -35,6 +35,11 @@ export interface SignerConfig {
   hashAlgorithm: HashAlgorithm;
   /** Add an IpAddress condition with the caller's IPv4 address (/32); IPv6 callers are refused (CloudFront matches IPv4 only). */
   bindClientIp: boolean;
+  /**
+   * Shared credentials (docs/live.md): > 0 gives every entitled viewer of a title the same URL per window of this
+   * many seconds (no IpAddress condition, DateLessThan rounded up to the window's end). 0 or absent: per viewer.
+   */
+  sharedWindowSeconds?: number;
   /** Allowed CORS origins; `'*'` for any; empty for no CORS headers. */
   corsOrigins: string[] | '*';
   /**
@@ -151,13 +156,14 @@ function readRouteConfig(r: EnvReader): Pick<SignerConfig, 'routePath' | 'conten
   return { routePath: routePath.length > 1 ? routePath.replace(/\/+$/, '') : routePath, contentParam, contentPrefix, masterPlaylist };
 }
 
-function readSigningConfig(r: EnvReader): Pick<SignerConfig, 'ttlSeconds' | 'hashAlgorithm' | 'bindClientIp'> {
+function readSigningConfig(r: EnvReader): Pick<SignerConfig, 'ttlSeconds' | 'hashAlgorithm' | 'bindClientIp' | 'sharedWindowSeconds'> {
   // Default 6 h: long enough to finish a feature film with pauses; set minutes for live.
   const ttlSeconds = r.integer('CFHLS_TTL_SECONDS', 21_600, 60, 7 * 86_400);
   const hash = (r.get('CFHLS_HASH_ALGORITHM') ?? 'SHA1').toUpperCase().replace('-', '');
   if (hash !== 'SHA1' && hash !== 'SHA256') r.problems.push(`CFHLS_HASH_ALGORITHM must be SHA1 or SHA256, not "${hash}"`);
   const bindClientIp = r.bool('CFHLS_BIND_CLIENT_IP');
-  return { ttlSeconds, hashAlgorithm: hash as HashAlgorithm, bindClientIp };
+  const sharedWindowSeconds = r.integer('CFHLS_SHARED_WINDOW_SECONDS', 0, 0, 86_400);
+  return { ttlSeconds, hashAlgorithm: hash as HashAlgorithm, bindClientIp, sharedWindowSeconds };
 }
 
 function readCorsOrigins(r: EnvReader): SignerConfig['corsOrigins'] {

@@ -12,6 +12,10 @@ import { isHostName } from './config.js';
 import type { SignerConfig } from './config.js';
 import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
 import type { PrivateKeyProvider } from './key-provider.js';
+import { SharedSignatureMemo, sharedExpiry } from './shared.js';
+
+/** A signed master playlist URL and its DateLessThan. */
+type SignedMaster = { url: string; expiresAt: number };
 
 /** An HTTP request as the service sees it; header names lowercase. */
 export interface ServiceRequest {
@@ -194,38 +198,52 @@ function signingTarget(config: SignerConfig, req: ServiceRequest, contentId: str
   return { host, ipAddress };
 }
 
-/** Signs the title's master playlist with a custom policy for its whole folder. */
-async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, host: string, titleFolder: string, ipAddress: string | undefined): Promise<{ url: string; expiresAt: number }> {
+/** Signs the title's master playlist with a custom policy for its whole folder, expiring at `expires`. */
+async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, host: string, titleFolder: string, ipAddress: string | undefined, expires: number): Promise<{ url: string; expiresAt: number }> {
   const key = await keys.getKey();
   const folder = `${config.loopbackHttp === true ? 'http' : 'https'}://${host}${titleFolder}`;
   const url = `${folder}${config.masterPlaylist}`;
-  const nowS = Math.floor(Date.now() / 1000);
   const d = signDetailed({
     url,
     resource: `${folder}*`,
     keyPairId: config.keyPairId,
     privateKey: key,
-    expires: nowS + config.ttlSeconds,
+    expires,
     hashAlgorithm: config.hashAlgorithm,
     ...(ipAddress !== undefined && { ipAddress }),
   });
   return { url: `${url}?${d.params.map(([n, v]) => `${n}=${v}`).join('&')}`, expiresAt: d.expiresAt };
 }
 
+/**
+ * The signed URL for an entitled viewer: their own, or with shared credentials the title's for this window (no
+ * IpAddress condition, memoised so every viewer of the window gets the same bytes).
+ */
+function signFor(deps: SignerServiceDeps, memo: SharedSignatureMemo<SignedMaster>, host: string, folder: string, ipAddress: string | undefined): Promise<SignedMaster> {
+  const { config, keys } = deps;
+  const nowS = Math.floor(Date.now() / 1000);
+  const window = config.sharedWindowSeconds ?? 0;
+  if (window === 0) return signMaster(config, keys, host, folder, ipAddress, nowS + config.ttlSeconds);
+  const expires = sharedExpiry(nowS, config.ttlSeconds, window);
+  const key = JSON.stringify([host, folder, expires, config.keyPairId, config.hashAlgorithm]);
+  return memo.get(key, nowS, () => signMaster(config, keys, host, folder, undefined, expires));
+}
+
 /** Authenticates, authorizes and signs: the signed URL as JSON, or a 302 to it with `redirect=1`. */
-async function signAnswer(deps: SignerServiceDeps, req: ServiceRequest): Promise<Answer> {
-  const { config, keys, authenticate } = deps;
+async function signAnswer(deps: SignerServiceDeps, memo: SharedSignatureMemo<SignedMaster>, req: ServiceRequest): Promise<Answer> {
+  const { config, authenticate } = deps;
   const auth = await authenticate(authorizationOf(req));
   if (!auth.ok) return authFailure(auth.reason);
   const title = titleFor(config, req, auth.claims);
   if ('res' in title) return title;
   const { contentId } = title;
-  const target = signingTarget(config, req, contentId);
+  // Shared credentials carry no IpAddress condition: one URL serves every viewer of the window.
+  const target = signingTarget((config.sharedWindowSeconds ?? 0) > 0 ? { ...config, bindClientIp: false } : config, req, contentId);
   if ('res' in target) return target;
 
-  let signed: { url: string; expiresAt: number };
+  let signed: SignedMaster;
   try {
-    signed = await signMaster(config, keys, target.host, title.folder, target.ipAddress);
+    signed = await signFor(deps, memo, target.host, title.folder, target.ipAddress);
   } catch (err) {
     // The message names the key source or the failed check, never key material.
     return answer(json(500, { error: 'internal_error' }), 'sign-failed', { contentId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
@@ -248,10 +266,11 @@ export function createSignerService(deps: SignerServiceDeps): (req: ServiceReque
   const { config } = deps;
   if (config.titles !== undefined) assertNoNestedTitles(config.titles);
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
+  const memo = new SharedSignatureMemo<SignedMaster>();
 
   return async (req) => {
     const cors = corsHeaders(config, req.headers.origin);
-    const { res, outcome, extra } = routeAnswer(config, req, cors) ?? (await signAnswer(deps, req));
+    const { res, outcome, extra } = routeAnswer(config, req, cors) ?? (await signAnswer(deps, memo, req));
     log({ status: res.status, outcome, ...extra });
     return { ...res, headers: { ...res.headers, ...cors } };
   };

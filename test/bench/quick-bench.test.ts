@@ -98,4 +98,14 @@ describe('npm run bench -- --quick', () => {
   it('includes the signer section', () => {
     expect(section('signer')).not.toBe('');
   });
+
+  it('prints the live planner table and the measured local-edge runs, both credential modes, with their counts', () => {
+    const s = section('live events: what a Region carries, and the local edge under one live title');
+    for (const mode of ['HLS, 2 s segments, per-viewer', 'HLS, 2 s segments, shared', 'LL-HLS, 0.5 s parts, per-viewer', 'LL-HLS, 0.5 s parts, shared']) {
+      expect(s).toMatch(new RegExp(`^\\| ${mode} \\| 1,000,000 \\| [\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\|$`, 'm'));
+    }
+    for (const mode of ['per viewer', 'shared']) expect(s).toMatch(new RegExp(`^\\| ${mode} \\| \\d+ \\| \\d+ \\| 0 \\| 0 \\| \\d+ \\| [\\d.]+ \\| \\d+ \\|`, 'm'));
+    expect(s).toMatch(/^origin-response runs at 4x the viewers: per viewer [\d.]+x, shared [\d.]+x$/m);
+    expect(s).toMatch(/^(PASS|MISS) shared credentials: origin-response runs do not grow with the audience/m);
+  });
 });

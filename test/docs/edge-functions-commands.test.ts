@@ -82,7 +82,7 @@ describe('docs/edge-functions.md, "Invoking the handlers locally"', () => {
     const before = served;
     const lines = (await runDocumented(cmd)).split('\n').filter((l) => !l.startsWith('{'));
     expect(served).toBe(before + 1);
-    expect(lines[0]).toMatch(/^200 private, max-age=\d+$/);
+    expect(lines[0]).toMatch(/^200 max-age=(\d+), s-maxage=\1$/);
     expect(lines.slice(1).join('\n')).toMatch(/^#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nv1\/index\.m3u8\?.*Policy=.+&Signature=.+&Key-Pair-Id=K2JCJMDEHXQW5F\n/);
   });
 });

@@ -77,11 +77,11 @@ describe('origin-response handler with a custom origin', () => {
 
   it('keeps a lower origin max-age and never exceeds the default', async () => {
     let response = await handler(localEvent('playlist-200')); // origin says max-age=60
-    expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=2');
+    expect(response.headers['cache-control']?.[0]?.value).toBe('max-age=2, s-maxage=2');
     const event = localEvent('playlist-200');
     cf(event).response.headers['cache-control'] = [{ key: 'Cache-Control', value: 'no-cache' }];
     response = await handler(event);
-    expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=0');
+    expect(response.headers['cache-control']?.[0]?.value).toBe('max-age=0, s-maxage=0');
   });
 
   it('decodes a gzipped origin body', async () => {

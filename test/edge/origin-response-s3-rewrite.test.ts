@@ -34,7 +34,7 @@ describe('origin-response handler with an S3 origin', () => {
     const via = structuredClone(cf(recorded).request.headers.via);
     const response = await handler(recorded);
     expect(response.headers['content-type']).toEqual([{ key: 'Content-Type', value: 'application/vnd.apple.mpegurl' }]);
-    expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'private, max-age=2' }]);
+    expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'max-age=2, s-maxage=2' }]);
     for (const stale of ['content-length', 'etag', 'last-modified', 'accept-ranges']) {
       expect(response.headers[stale], stale).toBeUndefined();
     }
@@ -49,10 +49,10 @@ describe('origin-response handler with an S3 origin', () => {
     serve(MASTER);
     vi.setSystemTime(new Date('2026-12-31T23:59:59Z')); // DateLessThan is 2027-01-01T00:00:00Z
     let response = await handler(event());
-    expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=1');
+    expect(response.headers['cache-control']?.[0]?.value).toBe('max-age=1, s-maxage=1');
     vi.setSystemTime(new Date('2027-01-01T00:00:30Z'));
     response = await handler(event());
-    expect(response.headers['cache-control']?.[0]?.value).toBe('private, max-age=0');
+    expect(response.headers['cache-control']?.[0]?.value).toBe('max-age=0, s-maxage=0');
   });
 
   it('derives max-age from the playlist: half the target duration when live, long when finished, never past DateLessThan', async () => {
@@ -63,10 +63,10 @@ describe('origin-response handler with an S3 origin', () => {
       vi.setSystemTime(new Date(at)); // DateLessThan is 2027-01-01T00:00:00Z
       return (await handler(event())).headers['cache-control']?.[0]?.value;
     };
-    expect(await cacheControl(live, '2026-12-01T00:00:00Z')).toBe('private, max-age=0');
-    expect(await cacheControl(live.replace('TARGETDURATION:1', 'TARGETDURATION:6'), '2026-12-01T00:00:00Z')).toBe('private, max-age=3');
-    expect(await cacheControl(mediaPlaylist(3), '2026-12-01T00:00:00Z')).toBe('private, max-age=86400');
-    expect(await cacheControl(mediaPlaylist(3), '2026-12-31T23:00:00Z')).toBe('private, max-age=3600');
+    expect(await cacheControl(live, '2026-12-01T00:00:00Z')).toBe('max-age=0, s-maxage=0');
+    expect(await cacheControl(live.replace('TARGETDURATION:1', 'TARGETDURATION:6'), '2026-12-01T00:00:00Z')).toBe('max-age=3, s-maxage=3');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-01T00:00:00Z')).toBe('max-age=86400, s-maxage=86400');
+    expect(await cacheControl(mediaPlaylist(3), '2026-12-31T23:00:00Z')).toBe('max-age=3600, s-maxage=3600');
   });
 
   it('rewrites a playlist served with another content type when the URI ends in .m3u8', async () => {

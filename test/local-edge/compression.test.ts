@@ -1,6 +1,6 @@
 /**
- * Compressed playlists through the local edge: origin-response encodes them (CloudFront cannot, the playlist
- * behavior is CachingDisabled), and the local edge compresses only where CloudFront would.
+ * Compressed playlists through the local edge: origin-response encodes them for the viewer's Accept-Encoding, and
+ * the local edge compresses only where CloudFront would (never a body that already has a Content-Encoding).
  */
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -18,10 +18,11 @@ describe('CloudFront compression as the local edge models it', () => {
   const segments = model.behaviors.find((b) => b.isDefault)!;
   const text = { status: 200, headers: [['Content-Type', 'application/vnd.apple.mpegurl']] as Array<[string, string]>, body: Buffer.alloc(50_000, 'a') };
 
-  it('never compresses on the playlist behavior: its cache policy is CachingDisabled', () => {
+  it('on the playlist behavior compresses only what origin-response left unencoded', () => {
     expect(playlists.compress).toBe(true);
-    expect(playlists.cachePolicy.disabled).toBe(true);
-    expect(cloudFrontCoding(playlists, 'br, gzip', text)).toBeUndefined();
+    expect(playlists.cachePolicy.disabled).toBe(false);
+    expect(cloudFrontCoding(playlists, 'br, gzip', { ...text, headers: [...text.headers, ['Content-Encoding', 'br']] })).toBeUndefined();
+    expect(cloudFrontCoding(playlists, 'br, gzip', text)).toBe('br');
   });
 
   it('compresses a compressible type on a caching behavior whose policy allows it, Brotli first', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTemplateText } from '../../src/local-edge/cfn-yaml.js';
 import { LocalEdgeConfigError } from '../../src/errors.js';
+import { playlistKeyQueryStrings } from '../../src/cloudfront/index.js';
 import { loadTemplate, modelTemplate } from '../../src/local-edge/template.js';
 
 const fixture = join(__dirname, '..', 'fixtures', 'local-edge', 'template.yaml');
@@ -94,7 +95,9 @@ describe('the template loader', () => {
     const m = loadTemplate(join(__dirname, '..', '..', 'template.yaml'));
     const playlists = m.behaviors.find((b) => b.pathPattern === '*.m3u8')!;
     expect(playlists.requiresSignature).toBe(true);
-    expect(playlists.cachePolicy.disabled).toBe(true);
+    // Cached under a key holding every suffixed credential copy and the LL-HLS directives (src/cloudfront/params.ts).
+    expect(playlists.cachePolicy.disabled).toBe(false);
+    expect(playlists.cachePolicy.queryStrings).toEqual({ behavior: 'whitelist', names: playlistKeyQueryStrings() });
     expect(playlists.functions.map((f) => f.eventType).sort()).toEqual(['origin-response', 'viewer-request']);
     expect(m.behaviors.at(-1)!.requiresSignature).toBe(true);
   });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIAL_PARAMS, CREDENTIAL_SUFFIX } from '../../src/cloudfront/index.js';
+import { CREDENTIAL_PARAMS, CREDENTIAL_SUFFIX, playlistKeyQueryStrings } from '../../src/cloudfront/index.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import type { Template } from './cfn-yaml.js';
 
@@ -23,6 +23,8 @@ export const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966
 
 /** The suffixed query params the viewer-request handler writes. */
 export const SUFFIXED_PARAMS = CREDENTIAL_PARAMS.map((p) => `${p}${CREDENTIAL_SUFFIX}`);
+/** What the playlist cache key and origin request policy name: every suffixed copy (Expires too) and `_HLS_*`. */
+export const PLAYLIST_KEY_QUERY_STRINGS = playlistKeyQueryStrings();
 
 export const EDGE_FUNCTIONS = { ViewerRequestFunction: 'viewer-request', OriginResponseFunction: 'origin-response' } as const;
 
@@ -34,14 +36,22 @@ export interface Behavior {
   config: Record<string, any>;
 }
 
-/** Default behavior first, then the ordered cache behaviors. */
+/**
+ * Default behavior first, then the ordered cache behaviors. A behavior that exists under a condition
+ * (`!If [HasLiveOrigin, behavior, NoValue]`) is included as it deploys when the condition holds, so every check
+ * covers it too.
+ */
 export function behaviors(template: Template): Behavior[] {
   const dc = template.Resources?.Distribution?.Properties?.DistributionConfig ?? {};
+  const unwrap = (b: Record<string, any>): Record<string, any> => (Array.isArray(b['Fn::If']) ? b['Fn::If'][1] : b);
   return [
     { name: 'DefaultCacheBehavior', config: dc.DefaultCacheBehavior ?? {} },
-    ...((dc.CacheBehaviors ?? []) as Record<string, any>[]).map((b, i) => ({ name: `CacheBehaviors[${i}] ${b.PathPattern}`, config: b })),
+    ...((dc.CacheBehaviors ?? []) as Record<string, any>[]).map(unwrap).map((b, i) => ({ name: `CacheBehaviors[${i}] ${typeof b.PathPattern === 'string' ? b.PathPattern : JSON.stringify(b.PathPattern)}`, config: b })),
   ];
 }
+
+/** A behavior for playlists: `*.m3u8`, or a pattern (possibly `!Sub`) ending in `.m3u8`. */
+export const isPlaylistBehavior = (b: Behavior): boolean => /\.m3u8"?\}?$/.test(JSON.stringify(b.config.PathPattern ?? ''));
 
 /** Media = every behavior that reaches the media bucket. Each must require signed URLs from KeyGroup. */
 export function mediaBehaviorProblems(template: Template): string[] {
@@ -61,23 +71,36 @@ export function mediaBehaviorProblems(template: Template): string[] {
  * playlist behavior does not cache (CachingDisabled), or its cache key holds every suffixed credential param.
  */
 export function playlistCachingProblems(template: Template): string[] {
-  const playlist = behaviors(template).find((b) => b.config.PathPattern === '*.m3u8');
-  if (!playlist) return ['no *.m3u8 behavior'];
+  const playlists = behaviors(template).filter(isPlaylistBehavior);
+  if (!playlists.some((b) => b.config.PathPattern === '*.m3u8')) return ['no *.m3u8 behavior'];
+  const problems: string[] = [];
+  for (const playlist of playlists) {
+    for (const problem of playlistBehaviorProblems(template, playlist)) if (!problems.includes(problem)) problems.push(problem);
+  }
+  return problems;
+}
+
+function playlistBehaviorProblems(template: Template, playlist: Behavior): string[] {
   const problems: string[] = [];
   const cachePolicy = playlist.config.CachePolicyId;
   if (playlist.config.ForwardedValues !== undefined) problems.push('playlist behavior uses legacy ForwardedValues');
   if (cachePolicy !== CACHING_DISABLED) {
     const custom = ref(cachePolicy) ? template.Resources?.[ref(cachePolicy)!] : undefined;
-    const qs = custom?.Properties?.CachePolicyConfig?.ParametersInCacheKeyAndForwardedToOrigin?.QueryStringsConfig;
+    const config = custom?.Properties?.CachePolicyConfig;
+    const qs = config?.ParametersInCacheKeyAndForwardedToOrigin?.QueryStringsConfig;
     const keyed = qs?.QueryStringBehavior === 'all' || (qs?.QueryStringBehavior === 'whitelist' && SUFFIXED_PARAMS.every((p) => qs.QueryStrings?.includes(p)));
     if (!keyed) problems.push('playlist responses are cached under a key that ignores the viewer credentials');
+    // MinTTL > 0 would keep answers even with no-store or private, past the credentials' expiry (CachePolicyConfig:
+    // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html).
+    if (config !== undefined && Number(config.MinTTL) !== 0) problems.push('playlist cache policy MinTTL is not 0');
   }
-  // The origin (and origin-response) must see the suffixed credentials to rewrite with them.
+  // The origin (and origin-response's own read) must see the suffixed credentials and the LL-HLS directives,
+  // whatever cache policy the behavior has.
   const orpId = ref(playlist.config.OriginRequestPolicyId);
   const orp = orpId ? template.Resources?.[orpId]?.Properties?.OriginRequestPolicyConfig : undefined;
   const forwarded = orp?.QueryStringsConfig;
-  const forwards = forwarded?.QueryStringBehavior === 'all' || (forwarded?.QueryStringBehavior === 'whitelist' && SUFFIXED_PARAMS.every((p) => forwarded.QueryStrings?.includes(p)));
-  if (cachePolicy === CACHING_DISABLED && !forwards) problems.push('playlist origin request policy does not forward the suffixed credentials');
+  const forwards = forwarded?.QueryStringBehavior === 'all' || (forwarded?.QueryStringBehavior === 'whitelist' && PLAYLIST_KEY_QUERY_STRINGS.every((p) => forwarded.QueryStrings?.includes(p)));
+  if (!forwards) problems.push('playlist origin request policy does not forward the suffixed credentials and LL-HLS directives');
   // Each ViewerRequestKind: exactly one viewer-request function (Lambda@Edge or the CloudFront Function) and
   // Lambda@Edge on origin response, by version. A problem found under both kinds is listed once.
   for (const kind of VIEWER_REQUEST_KINDS) {

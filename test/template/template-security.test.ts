@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/service/config.js';
 import type { Template } from './cfn-yaml.js';
 import {
-  ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED, ROOT, SUFFIXED_PARAMS, behaviors, bucketProblems,
+  ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED, PLAYLIST_KEY_QUERY_STRINGS, ROOT, SUFFIXED_PARAMS, behaviors, bucketProblems,
   edgeFunctionProblems, keyMaterialProblems, mediaBehaviorProblems, playlistCachingProblems, readTemplate, resolveValue,
   underKind,
 } from './checks.js';
@@ -24,12 +24,15 @@ describe('media behaviors', () => {
     expect(mediaBehaviorProblems(template)).toEqual([]);
     const media = behaviors(template).filter((b) => b.config.TargetOriginId === 'MediaOrigin');
     expect(media.map((b) => b.config.PathPattern ?? '(default)')).toEqual(['(default)', '*.m3u8']);
+    // The live origin's behaviors (when LiveOriginDomain is set) are checked the same way.
+    const live = behaviors(template).filter((b) => b.config.TargetOriginId === 'LiveOrigin');
+    expect(live.map((b) => b.config.PathPattern)).toEqual([{ 'Fn::Sub': '${LivePathPattern}.m3u8' }, { Ref: 'LivePathPattern' }]);
   });
 
   it('a behavior that forgets the key group is caught', () => {
-    expect(mediaBehaviorProblems(mutate((t) => { delete playlist(t).TrustedKeyGroups; }))).toEqual(['CacheBehaviors[1] *.m3u8: media without TrustedKeyGroups [!Ref KeyGroup]']);
+    expect(mediaBehaviorProblems(mutate((t) => { delete playlist(t).TrustedKeyGroups; }))).toEqual(['CacheBehaviors[3] *.m3u8: media without TrustedKeyGroups [!Ref KeyGroup]']);
     expect(mediaBehaviorProblems(mutate((t) => { dc(t).CacheBehaviors.push({ PathPattern: '*.key', TargetOriginId: 'MediaOrigin', ViewerProtocolPolicy: 'allow-all' }); })))
-      .toEqual(['CacheBehaviors[2] *.key: serves plain HTTP', 'CacheBehaviors[2] *.key: media without TrustedKeyGroups [!Ref KeyGroup]']);
+      .toEqual(['CacheBehaviors[4] *.key: serves plain HTTP', 'CacheBehaviors[4] *.key: media without TrustedKeyGroups [!Ref KeyGroup]']);
   });
 
   it('segments are cached long under a key without credentials, compressed, with CORS', () => {
@@ -51,16 +54,37 @@ describe('media behaviors', () => {
 });
 
 describe('playlist behavior', () => {
-  it('cannot serve one viewer\'s rewritten playlist to another', () => {
+  it('cannot serve one viewer\'s rewritten playlist to another: the cache key holds every suffixed credential', () => {
     expect(playlistCachingProblems(template)).toEqual([]);
-    expect(playlist(template).CachePolicyId).toBe(CACHING_DISABLED);
+    for (const b of behaviors(template).filter((x) => JSON.stringify(x.config.PathPattern ?? '').includes('.m3u8'))) {
+      expect(b.config.CachePolicyId, b.name).toEqual({ Ref: 'PlaylistCachePolicy' });
+      expect(b.config.OriginRequestPolicyId, b.name).toEqual({ Ref: 'PlaylistOriginRequestPolicy' });
+    }
+    const cache = template.Resources.PlaylistCachePolicy.Properties.CachePolicyConfig;
+    const key = cache.ParametersInCacheKeyAndForwardedToOrigin;
+    // Every suffixed copy (Expires-PREFIX too: origin-response tells a canned policy from no credentials) and _HLS_*.
+    expect(PLAYLIST_KEY_QUERY_STRINGS).toEqual(expect.arrayContaining([...SUFFIXED_PARAMS, 'Expires-PREFIX', '_HLS_msn', '_HLS_part', '_HLS_skip']));
+    expect(key.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: PLAYLIST_KEY_QUERY_STRINGS });
+    // At most 10 query strings per cache policy (cloudfront-limits.html).
+    expect(key.QueryStringsConfig.QueryStrings.length).toBeLessThanOrEqual(10);
+    // Normalized Accept-Encoding in the key (origin-response encodes the body per viewer), no headers or cookies.
+    expect(key).toMatchObject({ EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, HeadersConfig: { HeaderBehavior: 'none' }, CookiesConfig: { CookieBehavior: 'none' } });
+    // MinTTL 0: no-store answers are never kept; DefaultTTL 0: an answer without Cache-Control is never kept.
+    expect(cache).toMatchObject({ MinTTL: 0, DefaultTTL: 0 });
     const orp = template.Resources.PlaylistOriginRequestPolicy.Properties.OriginRequestPolicyConfig;
-    // Expires-PREFIX too: origin-response must tell a canned policy from a viewer without credentials.
-    expect(orp.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['Expires-PREFIX', ...SUFFIXED_PARAMS] });
-    // CachingDisabled forwards no headers: Accept-Encoding for origin-response, the CORS request headers for S3.
-    expect(orp.HeadersConfig).toEqual({
-      HeaderBehavior: 'whitelist', Headers: ['Accept-Encoding', 'Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'],
-    });
+    expect(orp.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: PLAYLIST_KEY_QUERY_STRINGS });
+    // Accept-Encoding must not be named with the cache policy's normalization on (API_ParametersInCacheKeyAndForwardedToOrigin).
+    expect(orp.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'] });
+  });
+
+  it('a cache key without one suffixed credential, or with MinTTL over 0, is caught', () => {
+    const params = (t: Template) => t.Resources.PlaylistCachePolicy.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStrings as string[];
+    for (const name of SUFFIXED_PARAMS) {
+      expect(playlistCachingProblems(mutate((t) => { params(t).splice(params(t).indexOf(name), 1); })), name)
+        .toEqual(['playlist responses are cached under a key that ignores the viewer credentials']);
+    }
+    expect(playlistCachingProblems(mutate((t) => { t.Resources.PlaylistCachePolicy.Properties.CachePolicyConfig.MinTTL = 1; })))
+      .toEqual(['playlist cache policy MinTTL is not 0']);
   });
 
   it('runs both edge functions by version ARN (ViewerRequestKind lambda-edge, the default)', () => {
@@ -109,7 +133,7 @@ describe('playlist behavior', () => {
 
   it('an origin request policy that drops a credential, or a wrong association, is caught', () => {
     expect(playlistCachingProblems(mutate((t) => { t.Resources.PlaylistOriginRequestPolicy.Properties.OriginRequestPolicyConfig.QueryStringsConfig.QueryStrings.pop(); })))
-      .toEqual(['playlist origin request policy does not forward the suffixed credentials']);
+      .toEqual(['playlist origin request policy does not forward the suffixed credentials and LL-HLS directives']);
     expect(playlistCachingProblems(mutate((t) => { playlist(t).LambdaFunctionAssociations[1].LambdaFunctionARN = { 'Fn::GetAtt': ['OriginResponseFunction', 'Arn'] }; })))
       .toEqual(['origin-response association is not !Ref OriginResponseFunction.Version']);
   });

@@ -23,8 +23,10 @@ with a curl line). Prints a signed master URL, an unsigned URL that must fail, a
 Options:
   --port N                 port on 127.0.0.1 (default 8080; 0 = any free port). The address is printed on a
                            line of its own starting with "listening ".
-  --origin DIR|s3://BUCKET the origin (default: the sample stream in sample/). s3:// without --s3-endpoint
-                           starts a local S3 server and uploads the sample stream into BUCKET.
+  --origin DIR|s3://BUCKET|http(s)://HOST[:PORT][/PATH]
+                           the origin (default: the sample stream in sample/). s3:// without --s3-endpoint
+                           starts a local S3 server and uploads the sample stream into BUCKET. http(s)://
+                           fronts a running HTTP server (a live packager) as a custom origin.
   --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET (path-style)
   --template FILE          CloudFormation/SAM template (default: template.yaml)
   --param NAME=VALUE       template parameter override (repeatable)
@@ -40,6 +42,7 @@ Examples:
   npm start
   cloudfront-hls serve --port 0 --origin ./my-title --master /master.m3u8
   cloudfront-hls serve --origin s3://media --s3-endpoint http://127.0.0.1:9000
+  cloudfront-hls serve --origin http://127.0.0.1:9100/live --master /channel1/master.m3u8
 `;
 
 function logLine(entry: AccessLogEntry): string {
