@@ -23,7 +23,7 @@ export const EDGE_REGIONS = [
 ] as const;
 
 /** Placeholders the template's !Sub fills in. */
-export const DASHBOARD_VARIABLES = ['DistributionId', 'OriginResponseName', 'ViewerRequestName', 'SignerName'] as const;
+export const DASHBOARD_VARIABLES = ['DistributionId', 'OriginResponseName', 'ViewerRequestName', 'SignerName', 'StackUuid'] as const;
 
 type MetricLine = (string | Record<string, unknown>)[];
 interface Widget {
@@ -39,6 +39,10 @@ const CLOUDFRONT = (name: string, stat: string): MetricLine =>
 function widget(title: string, metrics: MetricLine[], extra: Record<string, unknown> = {}): Widget {
   return { type: 'metric', width: 12, height: 6, properties: { title, metrics, view: 'timeSeries', period: 300, region: 'us-east-1', ...extra } };
 }
+
+/** A CloudFront Function's metric (us-east-1, Region=Global); names as template.yaml gives them. */
+const CF_FUNCTION = (fn: string, metric: string): MetricLine =>
+  ['AWS/CloudFront', metric, 'Region', 'Global', 'FunctionName', `cfhls-\${StackUuid}-${fn}`, { stat: 'Sum', region: 'us-east-1', label: `${fn} ${metric}` }];
 
 /** One line per edge Region for an EMF metric of origin-response (with extra dimensions). */
 function perRegion(metric: string, stat: string, dims: string[] = []): MetricLine[] {
@@ -58,6 +62,8 @@ export function dashboardWidgets(): Widget[] {
     widget('Lambda@Edge as CloudFront counts it (all Regions)', [CLOUDFRONT('LambdaExecutionError', 'Sum'), CLOUDFRONT('LambdaValidationError', 'Sum'), CLOUDFRONT('LambdaLimitExceededErrors', 'Sum')]),
     widget('CloudFront: origin latency (ms) and cache hit rate (%)', [CLOUDFRONT('OriginLatency', 'p90'), CLOUDFRONT('CacheHitRate', 'Average')]),
     widget('origin-response: errors and throttles by Region', [...edgeLambda('Errors', 'OriginResponseName'), ...edgeLambda('Throttles', 'OriginResponseName')]),
+    widget('CloudFront Functions: errors and throttles (a failing function answers 503)', ['signer-headers', 'viewer-request'].flatMap((fn) =>
+      ['FunctionExecutionErrors', 'FunctionValidationErrors', 'FunctionThrottles'].map((m) => CF_FUNCTION(fn, m)))),
     widget('viewer-request (Lambda@Edge): errors and throttles by Region', [...edgeLambda('Errors', 'ViewerRequestName'), ...edgeLambda('Throttles', 'ViewerRequestName')]),
     widget('Playlists rewritten by Region', perRegion(METRICS.playlists, 'Sum', ['Outcome', 'rewritten'])),
     widget('Playlists refused, skipped, failed by Region', [
