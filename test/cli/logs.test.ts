@@ -6,7 +6,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand 
 import type { FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatLine, parseSince, runLogs } from '../../src/cli/commands/logs.js';
+import { formatLine, parseSince, REDISCOVER_EVERY, runLogs } from '../../src/cli/commands/logs.js';
 import { CANDIDATE_REGIONS, RETRY } from '../../src/cli/commands/logs-fetch.js';
 import type { LogsDeps } from '../../src/cli/commands/logs-fetch.js';
 import { AwsAccessError } from '../../src/errors.js';
@@ -120,6 +120,27 @@ describe('logs: discovering Regions and reading them', () => {
     await runLogs(['--stack-uuid', UUID, '--regions', 'us-east-1', '--follow'], io, d, NOW, stop.signal);
     expect(io.out().trim().split('\n').map((l) => l.split(/\s+/).at(-1))).toEqual(['old', 'new']);
     expect(logs).toHaveReceivedCommandWith(FilterLogEventsCommand, { startTime: NOW - 2000 - 60_000 });
+  });
+  it('--follow searches the Regions again about every minute and reads one that started logging', async () => {
+    const byRegion: Record<string, string[]> = { 'us-east-1': [OR] };
+    groups(byRegion);
+    logs.on(FilterLogEventsCommand).callsFake(async (_input, getClient) => {
+      const region = await getClient().config.region();
+      return { events: region === 'eu-west-1' ? [event(1000, 'e1', 'from-europe')] : [event(2000, 'e1', 'from-virginia')] };
+    });
+    const stop = new AbortController();
+    const d = deps();
+    let rounds = 0;
+    d.sleep = async () => {
+      rounds++;
+      if (rounds === REDISCOVER_EVERY - 1) byRegion['eu-west-1'] = [OR];
+      if (rounds === REDISCOVER_EVERY + 1) stop.abort();
+    };
+    const io = memoryIo();
+    await runLogs(['--stack-uuid', UUID, '--regions', 'us-east-1,eu-west-1', '--follow'], io, d, NOW, stop.signal);
+    // The same event id in two Regions is two lines.
+    expect(io.out().trim().split('\n').map((l) => l.split(/\s+/).at(-1))).toEqual(['from-virginia', 'from-europe']);
+    expect(d.progressLines).toContain('now also reading eu-west-1');
   });
 });
 

@@ -20,7 +20,7 @@ logs:FilterLogEvents.
   --regions R1,R2     read these Regions only (default: find the Regions that have the log groups)
   --since DURATION    how far back: 30s, 15m, 2h, 1d, or an ISO time (default 1h)
   --filter PATTERN    a CloudWatch Logs filter pattern, e.g. '{ $.level = "error" }' or 'refused'
-  --follow            keep printing new lines (every 5 s) until interrupted
+  --follow            keep printing new lines (every 5 s; Regions searched again every minute) until interrupted
   --json              one JSON object per line: time, region, function, stream, message
 
 Exit code 0: done; 1: AWS refused (credentials, permissions, throttling); 2: bad usage.
@@ -96,17 +96,33 @@ function options(argv: string[], now: number): LogsRun {
   return { functions, regions, startTime: parseSince(v.since!, now), ...(v.filter ? { filter: v.filter } : {}), follow: v.follow!, json: v.json! };
 }
 
-/** Polls for new lines until `signal` aborts; prints each line once (event ids seen are remembered). */
+/** Every this many polls (about a minute), --follow looks again for Regions that started logging. */
+export const REDISCOVER_EVERY = 12;
+
+const seenKey = (line: LogLine): string => `${line.region} ${line.eventId}`;
+
+/**
+ * Polls for new lines until `signal` aborts; prints each line once (the ids seen are remembered). Viewers reach new
+ * edges over time, so the Regions are searched again about every minute and a new one is read from then on.
+ */
 async function follow(io: CliIo, deps: LogsDeps, run: LogsRun, found: Map<string, string[]>, seen: Set<string>, from: number, signal?: AbortSignal): Promise<void> {
   let since = from;
-  while (!signal?.aborted) {
+  for (let round = 1; !signal?.aborted; round++) {
     await deps.sleep(5_000);
     if (signal?.aborted) break;
+    if (round % REDISCOVER_EVERY === 0) {
+      const again = await discover({ ...deps, progress: () => {} }, run.regions, run.functions);
+      for (const [region, groups] of again) {
+        if (found.has(region)) continue;
+        found.set(region, groups);
+        deps.progress(`now also reading ${region}`);
+      }
+    }
     // Events can arrive a little late: re-read the last minute and drop what was printed.
     const lines = await readAll(deps, found, since - 60_000, run.filter);
     for (const line of lines) {
-      if (seen.has(line.eventId)) continue;
-      seen.add(line.eventId);
+      if (seen.has(seenKey(line))) continue;
+      seen.add(seenKey(line));
       io.stdout.write(`${run.json ? jsonLine(line) : formatLine(line)}\n`);
       since = Math.max(since, line.timestamp);
     }
@@ -120,13 +136,14 @@ export async function runLogs(argv: string[], io: CliIo, deps: LogsDeps = defaul
   const found = await discover(deps, run.regions, run.functions);
   if (found.size === 0) {
     deps.progress('no log group found: the functions have not run yet, or under another name (--function), or in a Region not searched (--regions)');
-    return 0;
+    if (!run.follow) return 0;
+  } else {
+    deps.progress(`reading ${[...found.keys()].sort().join(', ')}`);
   }
-  deps.progress(`reading ${[...found.keys()].sort().join(', ')}`);
   const lines = await readAll(deps, found, run.startTime, run.filter);
   for (const line of lines) io.stdout.write(`${run.json ? jsonLine(line) : formatLine(line)}\n`);
   deps.progress(`${lines.length} line${lines.length === 1 ? '' : 's'}`);
-  if (run.follow) await follow(io, deps, run, found, new Set(lines.map((l) => l.eventId)), lines.at(-1)?.timestamp ?? run.startTime, signal);
+  if (run.follow) await follow(io, deps, run, found, new Set(lines.map(seenKey)), lines.at(-1)?.timestamp ?? run.startTime, signal);
   return 0;
 }
 
