@@ -7,9 +7,11 @@ import { dashboardBody, DASHBOARD_VARIABLES, EDGE_REGIONS } from '../../src/metr
 import { METRIC_NAMESPACE, METRICS } from '../../src/metrics/names.js';
 import { validateTemplate } from './cfn-validate.js';
 import type { Template } from './cfn-yaml.js';
-import { readTemplate } from './checks.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTemplate, ROOT } from './checks.js';
 
-const { template } = readTemplate();
+const { text, template } = readTemplate();
 const resources = template.Resources as Record<string, { Type: string; Condition?: string; Properties: Record<string, any> }>;
 const alarms = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
 const mutate = (change: (t: Template) => void): Template => {
@@ -33,6 +35,13 @@ describe('the monitoring resources of template.yaml', () => {
     expect(Object.keys(variables).sort()).toEqual([...DASHBOARD_VARIABLES].sort());
     const used = new Set([...body.matchAll(/\$\{([^}]+)\}/g)].map((m: RegExpMatchArray) => m[1]));
     expect([...used].sort()).toEqual([...DASHBOARD_VARIABLES].sort());
+  });
+
+  it('keeps the template within what sam deploy can upload (the dashboard is its largest part)', () => {
+    // Over 51,200 bytes a template must go through S3 (samconfig.toml: resolve_s3), which allows 1 MB.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+    expect(readFileSync(join(ROOT, 'samconfig.toml'), 'utf8')).toMatch(/^resolve_s3 = true$/m);
+    expect(Buffer.byteLength(text)).toBeLessThan(1024 * 1024);
   });
 
   it('draws every edge and signer metric, for every edge Region', () => {
