@@ -1,31 +1,20 @@
 /**
- * Builds the edge function bundles with the same esbuild options as scripts/build.mjs (kept in step by hand:
- * bundle, platform node, target node20, ESM, minified, no source map, no legal comments, createRequire banner),
- * into any directory. Used by the budget test (so it does not depend on dist/) and by the cold-start bench.
+ * Builds the Lambda bundles with the esbuild options of scripts/build.mjs (scripts/function-build-options.mjs, which
+ * template.yaml's BuildProperties match), into any directory. Used by the budget test (so it does not depend on dist/)
+ * and by the cold-start bench.
  */
 import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_BUILD_OPTIONS as SHARED_OPTIONS } from '../scripts/function-build-options.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS_DIR = join(ROOT, 'src', 'functions');
 
 /** The options scripts/build.mjs uses for dist/functions/<name>/index.mjs. */
-export const FUNCTION_BUILD_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  logLevel: 'warning',
-  legalComments: 'none',
-  minify: true,
-  sourcemap: false,
-  banner: {
-    js: "import { createRequire as __cfhlsCreateRequire } from 'node:module'; const require = __cfhlsCreateRequire(import.meta.url);",
-  },
-};
+export const FUNCTION_BUILD_OPTIONS: BuildOptions = { ...SHARED_OPTIONS };
 
 /** Names of the edge/Lambda functions: every src/functions/<name>/index.ts. */
 export function functionNames(): string[] {

@@ -46,23 +46,16 @@ const { buildCloudFrontFunction, MAX_FUNCTION_BYTES, syncTemplate, TEMPLATE_RESO
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-// Node 20 locally, nodejs22.x on Lambda: target the older one so the same bundle runs on both.
+// The Lambda bundles' options, shared with bench/bundle.ts and matched by template.yaml's BuildProperties.
+const { FUNCTION_BUILD_OPTIONS } = await import('./function-build-options.mjs');
+// The library and the CLI: the same platform and target, not minified.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning', legalComments: 'none' };
-// ESM bundles that contain CommonJS dependencies need a real `require`.
-const requireShim = "import { createRequire as __cfhlsCreateRequire } from 'node:module'; const require = __cfhlsCreateRequire(import.meta.url);";
 
 const fnDir = join(root, 'src', 'functions');
 const functions = existsSync(fnDir) ? readdirSync(fnDir).filter((n) => existsSync(join(fnDir, n, 'index.ts'))) : [];
 for (const name of functions) {
   const outfile = join(root, 'dist', 'functions', name, 'index.mjs');
-  await build({
-    ...common,
-    entryPoints: [join(fnDir, name, 'index.ts')],
-    outfile,
-    minify: true,
-    sourcemap: false,
-    banner: { js: requireShim },
-  });
+  await build({ ...FUNCTION_BUILD_OPTIONS, entryPoints: [join(fnDir, name, 'index.ts')], outfile });
   log(`built dist/functions/${name}/index.mjs (${statSync(outfile).size} bytes)`);
 }
 

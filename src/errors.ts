@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'LocalEdgeRequest', // a viewer request the local edge will not pass on
   'LocalEdgeOrigin', // the local edge's origin did not answer
   'ReadFailed', // a file or stream could not be read
+  'AwsAccess', // an AWS API the CLI calls refused (credentials, permissions) or kept throttling
   // origin-response's origin read (OriginFetchError): 404, 403, 503, 502, 502
   'OriginNotFound',
   'OriginForbidden',
@@ -114,6 +115,17 @@ export class UsageError extends CloudFrontHlsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('Usage', message, options);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * An AWS API the CLI calls (CloudWatch Logs for `logs`) refused the request: no or invalid credentials, missing
+ * permission, or throttling that outlasted the retries. The message says what to do; the SDK error is the cause.
+ */
+export class AwsAccessError extends CloudFrontHlsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AwsAccess', message, options);
+    this.name = 'AwsAccessError';
   }
 }
 

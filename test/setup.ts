@@ -1,11 +1,11 @@
 // Registers aws-sdk-client-mock matchers (toReceiveCommandWith, ...) for every unit test file.
 import 'aws-sdk-client-mock-vitest/extend';
 
-// The edge bundles log one JSON line per call straight to stdout, as Lambda wants. Hand those lines to console.log
+// The edge bundles log one JSON line per call straight to stdout, as Lambda wants (and one EMF metric record). Hand those lines to console.log
 // instead, so that vitest shows them only with a failing test (vitest.config.ts: silent 'passed-only').
 const writeStdout = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-  if (typeof chunk === 'string' && chunk.startsWith('{"level":')) {
+  if (typeof chunk === 'string' && (chunk.startsWith('{"level":') || chunk.startsWith('{"_aws":'))) {
     console.log(chunk.trimEnd());
     return true;
   }

@@ -7,11 +7,12 @@ import type { CliIo, Command } from './command.js';
 import { checkKeysCommand } from './commands/check-keys.js';
 import { rewriteCommand } from './commands/rewrite.js';
 import { keygenCommand } from './commands/keygen.js';
+import { logsCommand } from './commands/logs.js';
 import { signCommand } from './commands/sign.js';
 import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
 
-const COMMANDS: readonly Command[] = [rewriteCommand, keygenCommand, signCommand, serveCommand, verifyCommand, checkKeysCommand];
+const COMMANDS: readonly Command[] = [rewriteCommand, keygenCommand, signCommand, serveCommand, verifyCommand, checkKeysCommand, logsCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

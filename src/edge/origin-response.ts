@@ -26,7 +26,9 @@ import { fetchFromCustomOrigin, fetchFromS3 } from './fetch-body.js';
 import type { FetchedBody } from './fetch-body.js';
 import { playlistMaxAgeLimit } from './freshness.js';
 import { eventValidator, readThrough } from './origin-cache.js';
+import type { ReadKind } from './origin-cache.js';
 import { log } from './log.js';
+import { emitPlaylistMetrics, PlaylistMetrics } from './playlist-metrics.js';
 import { acceptedCoding, errorResponse, generatedSize, maxAgeSeconds, setHeader, setRewrittenHeaders } from './response.js';
 import type { EdgeResponse } from './response.js';
 
@@ -54,7 +56,7 @@ const FETCH_STATUS = {
  * matches what we read before (no second origin request), else fetched. The key names the exact origin object
  * (origin, path, query the origin sees) and the event's content encoding; nothing in it is viewer-specific.
  */
-async function fetchBody(request: CloudFrontRequest, response: CloudFrontResponse): Promise<FetchedBody> {
+async function fetchBody(request: CloudFrontRequest, response: CloudFrontResponse): Promise<{ body: FetchedBody; read: ReadKind }> {
   const origin = request.origin;
   const validator = eventValidator(response.headers);
   const encoding = (headerValue(response.headers, 'content-encoding') ?? '').trim().toLowerCase();
@@ -62,14 +64,14 @@ async function fetchBody(request: CloudFrontRequest, response: CloudFrontRespons
     const s3 = origin.s3;
     const endpoint = headerValue(s3.customHeaders, HEADERS.s3Endpoint) ?? '';
     const key = `s3 ${s3.domainName} ${endpoint} ${s3.path ?? ''}${request.uri} ${encoding}`;
-    return (await readThrough(key, validator, () => fetchFromS3(s3, request.uri))).body;
+    return readThrough(key, validator, () => fetchFromS3(s3, request.uri));
   }
   if (origin?.custom) {
     const custom = origin.custom;
     // Suffixed credentials are for this function, not the origin: send only the other params.
     const query = withoutSuffixedParams(request.querystring, CREDENTIAL_SUFFIX);
     const key = `custom ${custom.protocol}://${custom.domainName}:${custom.port}${custom.path ?? ''}${request.uri}?${query} ${encoding}`;
-    return (await readThrough(key, validator, () => fetchFromCustomOrigin(custom, request.uri, query))).body;
+    return readThrough(key, validator, () => fetchFromCustomOrigin(custom, request.uri, query));
   }
   throw new OriginFetchError('OriginError', 'event has no origin');
 }
@@ -80,12 +82,13 @@ interface Exchange {
   request: CloudFrontRequest;
   response: EdgeResponse;
   log: { requestId: string; uri: string };
+  metrics: PlaylistMetrics;
 }
 
 /** The handler's core, separated so the exported handler can guarantee it never throws. */
-async function handle(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
+async function handle(event: CloudFrontResponseEvent, metrics: PlaylistMetrics): Promise<EdgeResponse> {
   const { config, request, response } = event.Records[0]!.cf as CloudFrontResponseEvent['Records'][0]['cf'] & { response: EdgeResponse };
-  const exchange: Exchange = { config, request, response, log: { requestId: config.requestId, uri: request.uri } };
+  const exchange: Exchange = { config, request, response, log: { requestId: config.requestId, uri: request.uri }, metrics };
   const credentials = decide(exchange);
   if (credentials === undefined) return response;
   const text = await readPlaylist(exchange);
@@ -120,10 +123,14 @@ function decide({ request, response, log: where }: Exchange): Credentials | unde
 async function readPlaylist(exchange: Exchange): Promise<string | EdgeResponse> {
   const { request, response, log: where } = exchange;
   let fetched: FetchedBody;
+  const since = Date.now();
   try {
-    fetched = await fetchBody(request, response);
+    const got = await fetchBody(request, response);
+    fetched = got.body;
+    exchange.metrics.originRead(got.read, since);
   } catch (err) {
     const e = err instanceof OriginFetchError ? err : new OriginFetchError('OriginError', 'fetch failed', { cause: err });
+    exchange.metrics.originFailed(e.code);
     const status = FETCH_STATUS[e.code];
     const hint = e.code === 'PlaylistTooLarge' ? `split the playlist; origin playlists over ${MAX_ORIGIN_PLAYLIST_BYTES} bytes are not rewritten` : undefined;
     log(status === 404 ? 'warn' : 'error', FN, 'fetching the playlist from the origin failed', {
@@ -168,11 +175,13 @@ async function respond(exchange: Exchange, rewrite: ChunkedRewrite, credentials:
   const coding = acceptedCoding(request.headers);
   const headerBytes = generatedSize(response.headers, '');
   const encodedHeaderBytes = headerBytes + generatedSize({ 'content-encoding': [{ key: 'Content-Encoding', value: coding ?? '' }] }, '');
+  const since = Date.now();
   const encoded = await encodeBody(rewrite.chunks(), {
     text: MAX_GENERATED_RESPONSE_BYTES - headerBytes,
     ...(coding !== undefined ? { encoded: { coding, base64: MAX_GENERATED_RESPONSE_BYTES - encodedHeaderBytes } } : {}),
   });
   const summary = rewrite.summary();
+  exchange.metrics.rewritten(summary, encoded, since);
   if (summary?.refused !== undefined) return refusal(exchange, summary.refused, summary.check);
   if (summary !== undefined && Object.keys(summary.withheld).length > 0) {
     // One line per playlist, counts only: the URIs are origin text and may be long; the reasons say what to fix.
@@ -234,13 +243,20 @@ function tooLarge({ response, log: where }: Exchange, encoded: EncodedBody, codi
  * unexpected error is logged, redacted, and answered with a generic 502.
  */
 export async function handler(event: CloudFrontResponseEvent): Promise<EdgeResponse> {
+  const metrics = new PlaylistMetrics();
+  let answer: EdgeResponse | undefined;
   try {
-    return await handle(event);
+    answer = await handle(event, metrics);
+    return answer;
   } catch (err) {
+    metrics.outcome = 'error';
     const cf = event?.Records?.[0]?.cf;
     log('error', FN, 'unexpected error; answered 502', { requestId: cf?.config?.requestId, uri: cf?.request?.uri, error: err });
     const response = (cf?.response ?? { status: '502', statusDescription: 'Bad Gateway', headers: {} }) as EdgeResponse;
     response.headers ??= {};
-    return errorResponse(response, 502);
+    answer = errorResponse(response, 502);
+    return answer;
+  } finally {
+    emitPlaylistMetrics(metrics, answer?.headers);
   }
 }

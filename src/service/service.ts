@@ -3,6 +3,7 @@
  * bearer JWT returns `{ url, expiresAt }` for the title's signed master playlist, or a 302 to it with
  * `redirect=1`. Error bodies are fixed JSON that leak nothing (no token, key, policy or stack).
  */
+import { SIGNER_HEADERS } from '../cloudfront/signer-headers.js';
 import { isIP } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { signDetailed } from '../signer/sign.js';
@@ -84,9 +85,9 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  * a local server), a caller can set them: the token is verified all the same, and the host only matters when
  * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
  */
-const AUTHORIZATION_HEADER = 'x-cfhls-authorization';
-const VIEWER_HOST_HEADER = 'x-cfhls-viewer-host';
-const VIEWER_IP_HEADER = 'x-cfhls-viewer-ip';
+const AUTHORIZATION_HEADER = SIGNER_HEADERS.authorization;
+const VIEWER_HOST_HEADER = SIGNER_HEADERS.viewerHost;
+const VIEWER_IP_HEADER = SIGNER_HEADERS.viewerIp;
 /** A loopback host with an optional port; accepted only with `config.loopbackHttp` (the local edge). */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 

@@ -13,13 +13,30 @@ const B = pem();
 const oneLine = (p: string): string => p.trimEnd().replaceAll('\n', '\\n');
 
 describe('key slot changes', () => {
-  it('allows each step of the new-slot-then-retire rotation', () => {
-    // 1: new key into the empty slot 2, sign with it.
-    expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: '', SigningKeySlot: '1' }, { SecondPublicKeyPem: B, SigningKeySlot: '2' })).toEqual([]);
-    // 2: retire slot 1 after SignedUrlTtlSeconds.
+  it('allows each step of the add, switch, retire rotation', () => {
+    // 1: new key into the empty slot 2; still signing with slot 1.
+    expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: '', SigningKeySlot: '1' }, { SecondPublicKeyPem: B })).toEqual([]);
+    // 2: a later deployment signs with it.
+    expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: B, SigningKeySlot: '1' }, { SigningKeySlot: '2' })).toEqual([]);
+    // 3: retire slot 1 after SignedUrlTtlSeconds.
     expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: B, SigningKeySlot: '2' }, { PublicKeyPem: '' })).toEqual([]);
     // The next rotation goes the other way, through the now empty slot 1.
-    expect(keySlotProblems({ PublicKeyPem: '', SecondPublicKeyPem: B, SigningKeySlot: '2' }, { PublicKeyPem: A, SigningKeySlot: '1' })).toEqual([]);
+    expect(keySlotProblems({ PublicKeyPem: '', SecondPublicKeyPem: B, SigningKeySlot: '2' }, { PublicKeyPem: A })).toEqual([]);
+    expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: B, SigningKeySlot: '2' }, { SigningKeySlot: '1' })).toEqual([]);
+  });
+
+  it('refuses a deployment that adds a key and signs with it at once', () => {
+    const problems = keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: '', SigningKeySlot: '1' }, { SecondPublicKeyPem: B, SigningKeySlot: '2' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SigningKeySlot 2 would sign with the key this same deployment adds to slot 2/);
+    expect(problems[0]).toMatch(/Deploy the new key with SigningKeySlot=1 first, then switch SigningKeySlot to 2 in a later deployment/);
+    // The same when the signing slot was already 2 (emptied earlier) and its new key arrives now.
+    expect(keySlotProblems({ PublicKeyPem: A, SecondPublicKeyPem: '', SigningKeySlot: '1' }, { PublicKeyPem: '', SecondPublicKeyPem: B, SigningKeySlot: '2' }))
+      .toEqual([expect.stringMatching(/^SigningKeySlot 2 would sign with the key this same deployment adds/)]);
+  });
+
+  it('allows the very first deployment to add a key and sign with it', () => {
+    expect(keySlotProblems({ PublicKeyPem: '', SecondPublicKeyPem: '' }, { PublicKeyPem: A, SigningKeySlot: '1' })).toEqual([]);
   });
 
   it('treats the one-line and the multi-line form of the same key as unchanged', () => {
@@ -31,7 +48,7 @@ describe('key slot changes', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/PublicKeyPem \(key slot 1\) already holds a different public key/);
     expect(problems[0]).toMatch(/CannotChangeImmutablePublicKeyFields/);
-    expect(problems[0]).toMatch(/put the new key in slot 2 with SigningKeySlot=2/);
+    expect(problems[0]).toMatch(/put the new key in slot 2 \(one deployment\), switch to SigningKeySlot=2 \(the next\)/);
   });
 
   it('refuses signing from an empty slot', () => {
@@ -62,8 +79,14 @@ describe('cloudfront-hls check-keys', () => {
 
   it('exits 0 for the next rotation step, reading describe-stacks from stdin', async () => {
     const io = memoryIo(JSON.stringify({ Stacks: [{ Parameters: JSON.parse(deployed) }] }));
-    expect(await main(['check-keys', '--deployed', '-', '--second-public-key-pem', join(dir, 'b.pem'), '--signing-key-slot', '2'], io)).toBe(0);
+    expect(await main(['check-keys', '--deployed', '-', '--second-public-key-pem', join(dir, 'b.pem')], io)).toBe(0);
     expect(io.out()).toMatch(/^ok:/);
+  });
+
+  it('exits 1 when the same step would also sign with the new key', async () => {
+    const io = memoryIo();
+    expect(await main(['check-keys', '--deployed', join(dir, 'deployed.json'), '--second-public-key-pem', join(dir, 'b.pem'), '--signing-key-slot', '2'], io)).toBe(1);
+    expect(io.err()).toMatch(/would sign with the key this same deployment adds/);
   });
 
   it('exits 2 on bad usage', async () => {

@@ -5,16 +5,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfFunctionQuery, compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/cf-function.js';
+import type { CfFunctionResult } from '../../src/local-edge/cf-function.js';
 import { templateFunctionCode } from '../../scripts/cloudfront-function.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CF_FUNCTION_RESOURCE = 'ViewerRequestCloudFrontFunction';
 
-/** template.yaml's FunctionCode of the viewer-request CloudFront Function. */
-export function deployedCode(): string {
-  const code = templateFunctionCode(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), CF_FUNCTION_RESOURCE);
-  if (code === undefined) throw new Error(`template.yaml has no FunctionCode block for ${CF_FUNCTION_RESOURCE}`);
+/** template.yaml's FunctionCode of a CloudFront Function (default: the viewer-request one). */
+export function deployedCode(resource = CF_FUNCTION_RESOURCE): string {
+  const code = templateFunctionCode(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), resource);
+  if (code === undefined) throw new Error(`template.yaml has no FunctionCode block for ${resource}`);
   return code;
+}
+
+/**
+ * Runs the deployed code of `resource` (e.g. SignerViewerFunction) once on a viewer request, with CloudFront's event
+ * shape; returns what CloudFront would do next: the request, or the generated response.
+ */
+export async function runDeployedFunction(resource: string, method: string, uri: string, rawHeaders: string[], viewerIp = '203.0.113.178'): Promise<CfFunctionResult> {
+  const fn = compileCloudFrontFunction({ eventType: 'viewer-request', functionId: resource, runtime: 'cloudfront-js-2.0', code: deployedCode(resource) }, 5_000);
+  return fn.run({
+    version: '1.0',
+    context: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: 'test' },
+    viewer: { ip: viewerIp },
+    request: toCfFunctionRequest(method, uri, '', rawHeaders),
+  });
 }
 
 export interface CfFunctionRunner {

@@ -101,8 +101,13 @@ describe('sign-url handler', () => {
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'cfhls/private-key' });
     expect(jwksHits).toBe(1);
-    expect(logSpy).toHaveBeenCalledTimes(30);
-    const logged = logSpy.mock.calls.map((c: unknown[]) => String(c[0])).join('\n');
+    // One log line and one EMF metric record per call (test/setup.ts hands both to console.log).
+    const lines = logSpy.mock.calls.map((c: unknown[]) => String(c[0]));
+    const records = lines.filter((l) => l.startsWith('{"_aws":')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(60);
+    expect(records).toHaveLength(30);
+    expect(records.every((r) => r.Function === 'sign-url' && r.Outcome === 'signed' && r.SignerRequests === 1)).toBe(true);
+    const logged = lines.join('\n');
     expect(logged).toContain('"outcome":"signed"');
     expect(logged).not.toContain(jwt.split('.')[2]);
     expect(logged).not.toMatch(/Signature|Policy=|BEGIN/);

@@ -2,6 +2,7 @@
  * Security checks over a parsed template. Each returns a list of problems (empty = fine) so tests can show that
  * a weakened template is caught, not only that the real one passes.
  */
+import { FUNCTION_BUILD_OPTIONS } from '../../scripts/function-build-options.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREDENTIAL_PARAMS, CREDENTIAL_SUFFIX, playlistKeyQueryStrings } from '../../src/cloudfront/index.js';
@@ -177,7 +178,7 @@ export function edgeFunctionProblems(template: Template): string[] {
     if (meta.BuildMethod !== 'esbuild') problems.push(`${id}: BuildMethod is not esbuild`);
     if (bp.Minify !== true) problems.push(`${id}: not minified`);
     if (bp.Sourcemap !== false) problems.push(`${id}: Sourcemap must be false (true adds NODE_OPTIONS to the environment)`);
-    if (bp.Format !== 'esm' || bp.Target !== 'es2022' || JSON.stringify(bp.OutExtension) !== '[".js=.mjs"]') problems.push(`${id}: build must be esm/es2022 with .mjs output`);
+    if (bp.Format !== 'esm' || bp.Target !== FUNCTION_BUILD_OPTIONS.target || JSON.stringify(bp.OutExtension) !== '[".js=.mjs"]') problems.push(`${id}: build must be esm/${FUNCTION_BUILD_OPTIONS.target} with .mjs output`);
     if (JSON.stringify(bp.EntryPoints) !== JSON.stringify([`src/functions/${dir}/index.ts`])) problems.push(`${id}: EntryPoints is not [src/functions/${dir}/index.ts]`);
     if (p.Handler !== 'index.handler') problems.push(`${id}: Handler is not index.handler`);
     // Role: trusted by both Lambda services, nothing more.
@@ -194,7 +195,8 @@ export function edgeFunctionProblems(template: Template): string[] {
       for (const a of actions) {
         if (a.includes('*')) problems.push(`${id}: wildcard action ${a}`);
         else if (a.startsWith('logs:')) continue;
-        else if (a === 's3:GetObject' && !isViewer && JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::Sub': '${MediaBucket.Arn}/*' })) continue;
+        // origin-response reads playlists only: the keys of its '*.m3u8' behavior.
+        else if (a === 's3:GetObject' && !isViewer && JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::Sub': '${MediaBucket.Arn}/*.m3u8' })) continue;
         else problems.push(`${id}: permission ${a} on ${JSON.stringify(s.Resource)} is more than it needs`);
       }
     }

@@ -60,8 +60,8 @@ describe('names', () => {
         checked++;
       }
     }
-    // 2 OACs, 2 CloudFront Functions (signer headers, viewer-request), 2 named edge functions, the distribution.
-    expect(checked).toBe(7);
+    // 2 OACs, 2 CloudFront Functions (signer headers, viewer-request), 2 named edge functions, the signer, the distribution.
+    expect(checked).toBe(8);
   });
 
   it('a name from the stack name would be caught', () => {
@@ -117,5 +117,26 @@ describe('edge function roles', () => {
       expect(arn).toMatch(new RegExp(`^arn:aws:logs:\\*:123456789012:log-group:/aws/lambda/(us-east-1\\.)?${name}(:\\*)?$`));
     }
     expect(groups).toContain(`arn:aws:logs:*:123456789012:log-group:/aws/lambda/us-east-1.${name}:*`);
+  });
+
+  it('the signer writes only to its own log group, in the stack\'s Region', () => {
+    const name = evaluate(template.Resources.SignUrlFunction.Properties.FunctionName);
+    expect(name).toMatch(/^cfhls-[0-9a-f-]{36}-sign-url$/);
+    const statements = template.Resources.SignUrlFunctionRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const logs = statements.filter((st: any) => Array.isArray(st.Action) && st.Action.some((a: string) => a.startsWith('logs:')));
+    expect(logs.flatMap((st: any) => st.Resource.map(evaluate)).sort()).toEqual([
+      `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${name}`,
+      `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${name}:*`,
+    ]);
+  });
+
+  it('origin-response reads only playlists (the keys its *.m3u8 behavior can ask for) from the media bucket', () => {
+    const statements = template.Resources.OriginResponseFunctionRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const reads = statements.filter((s: any) => ([] as string[]).concat(s.Action ?? []).includes('s3:GetObject'));
+    expect(reads.map((s: any) => s.Resource)).toEqual([{ 'Fn::Sub': '${MediaBucket.Arn}/*.m3u8' }]);
+    const origins = behaviors(template).filter((b) => (b.config.LambdaFunctionAssociations ?? []).some((l: any) => l.EventType === 'origin-response'));
+    expect(origins.map((b) => [b.config.PathPattern, b.config.TargetOriginId])).toEqual([['*.m3u8', 'MediaOrigin']]);
+    const media = template.Resources.Distribution.Properties.DistributionConfig.Origins.find((o: any) => o.Id === 'MediaOrigin');
+    expect(media.OriginPath).toBeUndefined();
   });
 });

@@ -6,7 +6,8 @@
  * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdatePublicKey.html), and CloudFormation
  * updates AWS::CloudFront::PublicKey in place, so a new PEM in a slot that holds a key fails the stack update
  * halfway. CloudFormation cannot compare a parameter with its deployed value, so this check does, from
- * `aws cloudformation describe-stacks` output, before `sam deploy`.
+ * `aws cloudformation describe-stacks` output, before `sam deploy`. It also refuses signing with a key in the deployment
+ * that adds it (signsWithNewKey).
  */
 import { UsageError } from '../../errors.js';
 import { readFile } from 'node:fs/promises';
@@ -48,16 +49,36 @@ export function keySlotProblems(deployed: KeySlots, next: KeySlots): string[] {
       problems.push(
         `${param} (key slot ${slot}) already holds a different public key; CloudFront cannot change a public key in place `
           + '(UpdatePublicKey: CannotChangeImmutablePublicKeyFields), so this stack update would fail. Rotate through the other '
-          + `slot: put the new key in slot ${other} with SigningKeySlot=${other}, then empty slot ${slot} after SignedUrlTtlSeconds `
-          + '(docs/deployment.md, "Key rotation").',
+          + `slot: put the new key in slot ${other} (one deployment), switch to SigningKeySlot=${other} (the next), then empty slot ${slot} `
+          + 'after SignedUrlTtlSeconds (docs/deployment.md, "Key rotation").',
       );
     }
   }
   const signing = next.SigningKeySlot ?? deployed.SigningKeySlot ?? '1';
   if ((signing === '1' || signing === '2') && after[signing] === '') {
     problems.push(`SigningKeySlot is ${signing} but key slot ${signing} would be empty: the signer would have no key CloudFront trusts.`);
+  } else if (signing === '1' || signing === '2') {
+    const problem = signsWithNewKey(deployed, signing);
+    if (problem !== undefined) problems.push(problem);
   }
   return problems;
+}
+
+/**
+ * A deployment that adds a key and signs with it at once: the signer switches as soon as the stack update ends, but
+ * CloudFront takes a while to have a new key of the key group at every edge location, and a URL signed with it
+ * meanwhile is refused (403) where it has not arrived. So adding a key and signing with it are separate deployments.
+ * The very first deployment (no key anywhere yet) has no viewers to break and is allowed.
+ */
+function signsWithNewKey(deployed: KeySlots, signing: '1' | '2'): string | undefined {
+  const before: Record<1 | 2, string> = { 1: keyBody(deployed.PublicKeyPem), 2: keyBody(deployed.SecondPublicKeyPem) };
+  const firstDeploy = before[1] === '' && before[2] === '';
+  // A slot that held another key is the in-place change reported above.
+  if (firstDeploy || before[signing] !== '') return undefined;
+  const current = deployed.SigningKeySlot ?? '1';
+  return `SigningKeySlot ${signing} would sign with the key this same deployment adds to slot ${signing}; CloudFront needs time to `
+    + 'have a new public key at every edge location, and URLs signed with it before then are refused (403). Deploy the new key '
+    + `with SigningKeySlot=${current} first, then switch SigningKeySlot to ${signing} in a later deployment (docs/deployment.md, "Key rotation").`;
 }
 
 /** Reads the parameters out of `describe-stacks` output: the whole answer, one stack, or its Parameters list. */
@@ -76,7 +97,8 @@ export function deployedSlots(json: unknown): KeySlots {
 const HELP = `Usage: cloudfront-hls check-keys --deployed FILE [--public-key-pem FILE|none] [--second-public-key-pem FILE|none] [--signing-key-slot 1|2]
 
 Checks a key change before \`sam deploy\`: refuses to put a new public key into a slot that holds another one
-(CloudFront cannot change a public key; the stack update would fail) and to sign from an empty slot.
+(CloudFront cannot change a public key; the stack update would fail), to sign from an empty slot, and to sign
+with a key in the same deployment that adds it (URLs signed with it are refused until CloudFront has it everywhere).
 
   --deployed FILE              output of: aws cloudformation describe-stacks --region us-east-1
                                --stack-name cloudfront-hls --query 'Stacks[0].Parameters' (- for stdin)

@@ -9,6 +9,7 @@ import { loadConfig } from '../../service/config.js';
 import { toFunctionResult, toServiceRequest } from '../../service/function-url.js';
 import { createPrivateKeyProvider } from '../../service/key-provider.js';
 import { createSignerService } from '../../service/service.js';
+import { emitSignerMetrics } from '../../metrics/names.js';
 
 export { toServiceRequest } from '../../service/function-url.js';
 
@@ -19,6 +20,15 @@ const handle = createSignerService({
   authenticate: createJwtAuthenticator(config.jwt),
 });
 
+/** Answers one request and writes its EMF metric record (outcome by status, duration; src/metrics/names.ts). */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return toFunctionResult(await handle(toServiceRequest(event)));
+  const started = Date.now();
+  let status = 500;
+  try {
+    const result = toFunctionResult(await handle(toServiceRequest(event)));
+    status = result.statusCode ?? 200;
+    return result;
+  } finally {
+    emitSignerMetrics(status, Date.now() - started);
+  }
 }
