@@ -135,7 +135,10 @@ describe('edge function roles', () => {
     const reads = statements.filter((s: any) => ([] as string[]).concat(s.Action ?? []).includes('s3:GetObject'));
     expect(reads.map((s: any) => s.Resource)).toEqual([{ 'Fn::Sub': '${MediaBucket.Arn}/*.m3u8' }]);
     const origins = behaviors(template).filter((b) => (b.config.LambdaFunctionAssociations ?? []).some((l: any) => l.EventType === 'origin-response'));
-    expect(origins.map((b) => [b.config.PathPattern, b.config.TargetOriginId])).toEqual([['*.m3u8', 'MediaOrigin']]);
+    // Only the bucket's *.m3u8 behavior reads S3; the live playlist behavior reads its packager over HTTP.
+    const s3Reads = origins.filter((b) => b.config.TargetOriginId === 'MediaOrigin');
+    expect(s3Reads.map((b) => b.config.PathPattern)).toEqual(['*.m3u8']);
+    expect(origins.filter((b) => b.config.TargetOriginId !== 'MediaOrigin').map((b) => b.config.TargetOriginId)).toEqual(['LiveOrigin']);
     const media = template.Resources.Distribution.Properties.DistributionConfig.Origins.find((o: any) => o.Id === 'MediaOrigin');
     expect(media.OriginPath).toBeUndefined();
   });
