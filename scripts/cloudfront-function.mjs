@@ -13,7 +13,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** CloudFront Functions' limit on a function's code, in bytes. */
 export const MAX_FUNCTION_BYTES = 10 * 1024;
 /** The template resource that carries each function's code. */
-export const TEMPLATE_RESOURCES = { 'viewer-request': 'ViewerRequestCloudFrontFunction' };
+export const TEMPLATE_RESOURCES = { 'viewer-request': 'ViewerRequestCloudFrontFunction', 'signer-headers': 'SignerViewerFunction' };
 
 /** The built code of src/cloudfront-functions/<name>.ts (a string; nothing is written). */
 export async function buildCloudFrontFunction(name) {

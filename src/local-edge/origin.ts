@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LocalEdgeConfigError, LocalEdgeOriginError } from '../errors.js';
+import { routeS3Bucket } from './s3-routes.js';
 
 /** Content types a CloudFront origin would send for HLS files (S3 objects uploaded with the right metadata). */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -161,8 +162,8 @@ export interface S3OriginOptions {
 }
 
 /**
- * An S3 origin. The origin-response bundle reaches the same endpoint through the `x-cfhls-s3-endpoint` origin
- * custom header (its real S3 code path: a SigV4-signed GET, path style).
+ * An S3 origin. The origin-response bundle reads the same bucket by its real S3 code path (a SigV4-signed GET to
+ * the bucket's S3 host), which s3-routes.ts sends to this endpoint while the origin is open.
  */
 export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
   const region = options.region ?? 'us-east-1';
@@ -181,12 +182,13 @@ export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
     await client.send(new CreateBucketCommand({ Bucket: options.bucket }));
     if (options.seed !== undefined) await uploadFolder(client, options.bucket, options.seed);
   }
+  const unroute = routeS3Bucket(options.bucket, endpoint);
   return {
     kind: 's3',
     eventOrigin: (customHeaders, originPath) => ({
       s3: {
         authMethod: 'none',
-        customHeaders: cfHeaders({ ...customHeaders, 'x-cfhls-s3-endpoint': endpoint! }),
+        customHeaders: cfHeaders(customHeaders),
         domainName: `${options.bucket}.s3.${region}.amazonaws.com`,
         path: originPath,
         region,
@@ -214,6 +216,7 @@ export async function startS3Origin(options: S3OriginOptions): Promise<Origin> {
     },
     describe: () => `s3://${options.bucket} at ${endpoint}${stop ? ' (local S3 server started for this run)' : ''}`,
     close: async () => {
+      unroute();
       client.destroy();
       if (stop) await stop();
     },

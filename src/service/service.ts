@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { JWTPayload } from 'jose';
+import { CFHLS_HEADERS } from '../cloudfront/index.js';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
 import { assertNoNestedTitles } from './catalog.js';
@@ -80,9 +81,9 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  * a local server), a caller can set them: the token is verified all the same, and the host only matters when
  * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
  */
-const AUTHORIZATION_HEADER = 'x-cfhls-authorization';
-const VIEWER_HOST_HEADER = 'x-cfhls-viewer-host';
-const VIEWER_IP_HEADER = 'x-cfhls-viewer-ip';
+const AUTHORIZATION_HEADER = CFHLS_HEADERS.authorization.toLowerCase();
+const VIEWER_HOST_HEADER = CFHLS_HEADERS.viewerHost.toLowerCase();
+const VIEWER_IP_HEADER = CFHLS_HEADERS.viewerIp.toLowerCase();
 /** A loopback host with an optional port; accepted only with `config.loopbackHttp` (the local edge). */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 
