@@ -68,7 +68,7 @@ export interface MemoryRun {
 
 export interface MemoryOptions {
   segments: number;
-  /** Path of the origin-response bundle (dist/functions/origin-response/index.mjs or a fresh build). */
+  /** Path of the origin-response bundle (dist/functions/lambda-edge-origin-response/index.mjs or a fresh build). */
   bundle: string;
   /** `--max-old-space-size` for the child (MB): the runtime then enforces the heap bound. */
   maxOldSpaceMb?: number;
@@ -163,13 +163,13 @@ export interface BigPlaylistSection {
 }
 
 /**
- * The origin-response bundle to run: dist/functions/origin-response/index.mjs (npm run bench builds it) unless
+ * The origin-response bundle to run: dist/functions/lambda-edge-origin-response/index.mjs (npm run bench builds it) unless
  * `fresh` is set or it is missing, in which case it is bundled with the build options into `tmp`.
  */
 export async function originResponseBundle(fresh: boolean, tmp: string): Promise<string> {
-  const dist = join(ROOT, 'dist', 'functions', 'origin-response', 'index.mjs');
+  const dist = join(ROOT, 'dist', 'functions', 'lambda-edge-origin-response', 'index.mjs');
   if (!fresh && existsSync(dist)) return dist;
-  return (await buildFunction('origin-response', tmp)).file;
+  return (await buildFunction('lambda-edge-origin-response', tmp)).file;
 }
 
 /** Runs the section. */

@@ -112,12 +112,12 @@ export async function run(opts: BenchOptions & { freshBundles?: boolean }): Prom
   try {
     const port = (server.address() as AddressInfo).port;
     const dist = (n: string): string => join(ROOT, 'dist', 'functions', n, 'index.mjs');
-    const useDist = !opts.freshBundles && existsSync(dist('viewer-request')) && existsSync(dist('origin-response'));
+    const useDist = !opts.freshBundles && existsSync(dist('lambda-edge-viewer-request')) && existsSync(dist('lambda-edge-origin-response'));
     const bundles = useDist
-      ? { vr: dist('viewer-request'), or: dist('origin-response') }
+      ? { vr: dist('lambda-edge-viewer-request'), or: dist('lambda-edge-origin-response') }
       : {
-          vr: (await buildFunction('viewer-request', join(tmp, 'shipped'))).file,
-          or: (await buildFunction('origin-response', join(tmp, 'shipped'))).file,
+          vr: (await buildFunction('lambda-edge-viewer-request', join(tmp, 'shipped'))).file,
+          or: (await buildFunction('lambda-edge-origin-response', join(tmp, 'shipped'))).file,
         };
 
     const vrEvent = join(tmp, 'viewer-request.json');

@@ -29,8 +29,8 @@ describe('the template loader', () => {
   it('maps Lambda@Edge associations to the built bundles through Metadata.BuildProperties.EntryPoints', () => {
     const playlists = loadTemplate(fixture).behaviors[0]!;
     expect(playlists.functions.map((f) => [f.eventType, f.functionId, f.bundle])).toEqual([
-      ['viewer-request', 'ViewerRequestFunction', 'dist/functions/viewer-request/index.mjs'],
-      ['origin-response', 'OriginResponseFunction', 'dist/functions/origin-response/index.mjs'],
+      ['viewer-request', 'ViewerRequestFunction', 'dist/functions/lambda-edge-viewer-request/index.mjs'],
+      ['origin-response', 'OriginResponseFunction', 'dist/functions/lambda-edge-origin-response/index.mjs'],
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('the template loader', () => {
   });
 
   it('refuses a function without an esbuild entry point, naming the function', () => {
-    const t = edit('        EntryPoints: [src/functions/viewer-request/index.ts]\n', '        EntryPoints: [lib/viewer.ts]\n');
+    const t = edit('        EntryPoints: [src/functions/lambda-edge-viewer-request/index.ts]\n', '        EntryPoints: [lib/viewer.ts]\n');
     expect(() => modelTemplate(t)).toThrow(/ViewerRequestFunction\.Metadata\.BuildProperties\.EntryPoints/);
   });
 
