@@ -1,6 +1,6 @@
 /**
- * The signer endpoint behind `/api/*` (the local edge's wiring of the signer service), served for real: the sign-url service core (the code the SignUrlFunction bundle
- * runs) in-process with the configuration template.yaml gives the function, except what only exists in AWS:
+ * The signer endpoint behind `/api/*`, served for real: the sign-url bundle's own wiring (src/service/lambda.ts)
+ * in-process with the configuration template.yaml gives the function, except what only exists in AWS:
  * the private key (the edge's own dev key, injected instead of Secrets Manager / SSM) and the JWT issuer (a dev
  * OIDC issuer whose JWKS the edge serves at /_local/oidc/.well-known/jwks.json, fetched over HTTP by the
  * service's real authenticator). Media URLs are signed for the local edge's own http://127.0.0.1:PORT.
@@ -13,15 +13,8 @@ import { basename, join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair as generateJwtKeyPair } from 'jose';
 import type { JWK } from 'jose';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createJwtAuthenticator } from '../service/auth.js';
-import { loadConfig } from '../service/config.js';
-
-import type { SignerConfig } from '../service/config.js';
-import { isValidContentId } from '../service/entitlement.js';
-import { toFunctionResult, toServiceRequest } from '../service/function-url.js';
-import type { PrivateKeyProvider } from '../service/key-provider.js';
-import { createSignerService } from '../service/service.js';
-import type { ServiceLogRecord } from '../service/service.js';
+import { assertNoNestedTitles, createSignerHandler, isValidContentId } from '../service/index.js';
+import type { PrivateKeyProvider, ServiceLogRecord, SignerHandler } from '../service/index.js';
 import { loadPrivateKey } from '../signer/index.js';
 import { LocalEdgeConfigError } from '../errors.js';
 import type { OriginFunctionModel } from './template.js';
@@ -153,19 +146,7 @@ export function masterPlaylistOf(fn: OriginFunctionModel): string {
 
 /** Creates the signer endpoint for one function URL origin. Configuration problems are startup errors. */
 export async function createLocalSignerEndpoint(options: LocalSignerEndpointOptions): Promise<LocalSignerEndpoint> {
-  const config = signerConfigFor(options);
-  let service: ReturnType<typeof createSignerService>;
-  try {
-    service = createSignerService({
-      config,
-      keys: devKeyProvider(options.signingKey),
-      authenticate: createJwtAuthenticator(config.jwt),
-      log: options.log ?? (() => undefined),
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`the origin's titles: ${err.message}`, { cause: err });
-    throw err;
-  }
+  const { config, handler } = signerFor(options);
 
   const titleIds = Object.keys(options.titles ?? {});
   const mintToken = (mintOptions: MintTokenOptions = {}): Promise<string> =>
@@ -182,18 +163,19 @@ export async function createLocalSignerEndpoint(options: LocalSignerEndpointOpti
       jwksUrl: options.issuer.jwksUrl,
       audience: DEV_AUDIENCE,
       entitlementClaim: config.entitlementClaim,
-      titles: config.titles,
+      titles: options.titles,
       token: await mintToken(),
       mintToken,
     },
-    async handler(event) {
-      return toFunctionResult(await service(toServiceRequest(event)));
-    },
+    handler,
   };
 }
 
-/** The function's configuration from the template's environment, minus what only exists in AWS. */
-function signerConfigFor(options: LocalSignerEndpointOptions): SignerConfig {
+/**
+ * The signer's handler (src/service/lambda.ts, the sign-url bundle's wiring) with the template's environment, minus
+ * what only exists in AWS: the key comes from the edge, the tokens from its dev issuer.
+ */
+function signerFor(options: LocalSignerEndpointOptions): SignerHandler {
   const { fn } = options;
   if (fn.entryPoint !== SIGNER_ENTRY_POINT) {
     throw new LocalEdgeConfigError(`${fn.functionId} (${fn.entryPoint}) is behind a function URL origin, but the local edge can run only the signer (${SIGNER_ENTRY_POINT}) there`);
@@ -212,14 +194,23 @@ function signerConfigFor(options: LocalSignerEndpointOptions): SignerConfig {
     // domain: here the edge's own 127.0.0.1:PORT.
     CFHLS_DISTRIBUTION_DOMAIN: undefined,
   };
-  let fromEnvironment: SignerConfig;
   try {
-    fromEnvironment = loadConfig(env);
+    if (options.titles !== undefined) assertNoNestedTitles(options.titles);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new LocalEdgeConfigError(`the origin's titles: ${err.message}`, { cause: err });
+    throw err;
+  }
+  try {
+    return createSignerHandler({
+      env,
+      keys: () => devKeyProvider(options.signingKey),
+      log: options.log ?? (() => undefined),
+      local: { loopbackHttp: true, ...(options.titles !== undefined && { titles: options.titles }) },
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new LocalEdgeConfigError(`${fn.functionId}.Properties.Environment: ${err.message}`, { cause: err });
     throw err;
   }
-  return { ...fromEnvironment, loopbackHttp: true, ...(options.titles !== undefined && { titles: options.titles }) };
 }
 
 /** The edge's own signing key in place of Secrets Manager / SSM; without one, every signing call fails (500). */

@@ -1,24 +1,11 @@
 /**
  * sign-url: the signer service as a regular Lambda behind an API Gateway HTTP API or a Lambda Function URL
  * (both send payload format 2.0). Configuration comes from CFHLS_* environment variables (docs/signing.md, "Signer service"),
- * validated at cold start: a bad deployment fails to initialize with a message naming the variable.
+ * validated at cold start: a bad deployment fails to initialize with a message naming the variable. The wiring is
+ * src/service/lambda.ts, which the local edge's signer endpoint uses too.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createJwtAuthenticator } from '../../service/auth.js';
-import { loadConfig } from '../../service/config.js';
-import { toFunctionResult, toServiceRequest } from '../../service/function-url.js';
-import { createPrivateKeyProvider } from '../../service/key-provider.js';
-import { createSignerService } from '../../service/service.js';
+import { createSignerHandler } from '../../service/lambda.js';
 
 export { toServiceRequest } from '../../service/function-url.js';
 
-const config = loadConfig(process.env);
-const handle = createSignerService({
-  config,
-  keys: createPrivateKeyProvider(config.privateKey),
-  authenticate: createJwtAuthenticator(config.jwt),
-});
-
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return toFunctionResult(await handle(toServiceRequest(event)));
-}
+export const { handler } = createSignerHandler({ env: process.env });
