@@ -1,7 +1,7 @@
 // For a child process that runs the origin-response bundle against the bench's fake S3 (an HTTP server on
 // 127.0.0.1 that answers every GetObject): sends every HTTPS request the bundle makes there instead, path and
 // headers as signed. The bundle has no endpoint switch; the local edge does the same per bucket
-// (src/local-edge/s3-routes.ts). Plain JS on purpose, as the child scripts are.
+// (src/local-edge/function-runtime/s3-routes.ts). Plain JS on purpose, as the child scripts are.
 import http from 'node:http';
 import https from 'node:https';
 

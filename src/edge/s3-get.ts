@@ -45,7 +45,7 @@ function encodeKey(key: string): string {
 /**
  * The GetObject URL. Virtual-hosted style on the regional endpoint, except path style for bucket names with dots
  * (the wildcard TLS certificate `*.s3.<region>.amazonaws.com` covers one label only). Always S3 itself: the local
- * edge routes these requests to its own S3 server from outside the bundle (src/local-edge/s3-routes.ts).
+ * edge routes these requests to its own S3 server from outside the bundle (src/local-edge/function-runtime/s3-routes.ts).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
 export function s3Url(bucket: string, region: string, key: string): URL {

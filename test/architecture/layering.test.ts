@@ -32,8 +32,8 @@ const ALLOWED: ReadonlyArray<readonly [string, readonly string[]]> = [
  * the list only ever shrinks.
  */
 const KNOWN_CIRCLES: string[][] = [
-  ['src/local-edge/origin-fetch.ts', 'src/local-edge/pipeline.ts'],
-  ['src/local-edge/template-behaviors.ts', 'src/local-edge/template-functions.ts', 'src/local-edge/template-origins.ts', 'src/local-edge/template.ts'],
+  ['src/local-edge/pipeline/origin-fetch.ts', 'src/local-edge/pipeline/pipeline.ts'],
+  ['src/local-edge/template/template-behaviors.ts', 'src/local-edge/template/template-functions.ts', 'src/local-edge/template/template-origins.ts', 'src/local-edge/template/template.ts'],
   ['src/rewriter/credentials.ts', 'src/rewriter/types.ts'],
 ];
 

@@ -5,7 +5,7 @@
  * - `startFaultyS3()`: a path-style HTTP server whose answers a test scripts (objects, S3 XML errors, resets,
  *   truncation, hangs, oversize) and which records every request.
  * `atEndpoint(event, url)` sends the S3 reads for an origin-response event's bucket to either, as the local edge
- * does (src/local-edge/s3-routes.ts): the handler still signs for and addresses the bucket's real S3 host.
+ * does (src/local-edge/function-runtime/s3-routes.ts): the handler still signs for and addresses the bucket's real S3 host.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { parseS3Domain } from '../../src/edge/s3-get.js';
-import { routeS3Bucket } from '../../src/local-edge/s3-routes.js';
+import { routeS3Bucket } from '../../src/local-edge/function-runtime/s3-routes.js';
 
 /** The bucket of the recorded S3 events (events/origin-response/s3-*.json). */
 export const EVENT_BUCKET = 'cfhls-media-123456789012';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localS3Target, routeS3Bucket } from '../../src/local-edge/s3-routes.js';
+import { localS3Target, routeS3Bucket } from '../../src/local-edge/function-runtime/s3-routes.js';
 
 describe('the local edge\'s S3 routes (the bundle always addresses S3 itself)', () => {
   const routes = new Map([['media', new URL('http://127.0.0.1:9000')]]);

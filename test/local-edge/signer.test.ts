@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { discoverTitles, LocalEdgeConfigError, loadTemplate, startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
-import { compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/cf-function.js';
+import { compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/function-runtime/cf-function.js';
 import { mediaHostOf } from '../../src/service/service.js';
 import type { SignerConfig } from '../../src/service/config.js';
 import { ensureBuilt } from '../helpers/build.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTemplateText } from '../../src/local-edge/cfn-yaml.js';
+import { parseTemplateText } from '../../src/local-edge/template/cfn-yaml.js';
 import { LocalEdgeConfigError } from '../../src/errors.js';
-import { loadTemplate, modelTemplate } from '../../src/local-edge/template.js';
+import { loadTemplate, modelTemplate } from '../../src/local-edge/template/template.js';
 
 const fixture = join(__dirname, '..', 'fixtures', 'local-edge', 'template.yaml');
 const fixtureText = readFileSync(fixture, 'utf8');

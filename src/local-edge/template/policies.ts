@@ -3,7 +3,7 @@
  * edge knows by id, and custom ones read from template resources.
  */
 import { asMap } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 
 /** Which query strings / cookies a policy names: CloudFront's `*Behavior` plus the list. */
 export interface NameSelection {

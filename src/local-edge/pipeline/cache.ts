@@ -3,8 +3,8 @@
  * policies. A cache-key mistake (credentials missing from the key of a rewritten playlist) shows up here the
  * way it would in production: one viewer receives another's response.
  */
-import { isSignedParam, joinQuery, splitQuery } from '../cloudfront/index.js';
-import type { CachePolicy, NameSelection, OriginRequestPolicy } from './policies.js';
+import { isSignedParam, joinQuery, splitQuery } from '../../cloudfront/index.js';
+import type { CachePolicy, NameSelection, OriginRequestPolicy } from '../template/policies.js';
 
 function selects(sel: NameSelection, name: string): boolean {
   switch (sel.behavior) {

@@ -1,6 +1,6 @@
 /** Lambda@Edge associations and CloudFront Functions of a behavior, as template.yaml declares them. */
 import { asMap, isResourceRef } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 import type { CloudFrontFunctionModel, EdgeEventType, EdgeFunctionAssociation } from './template.js';
 import type { TemplateContext } from './template-context.js';
 

@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 
 const FUNCTIONS = [
   'Ref', 'GetAtt', 'Sub', 'If', 'Join', 'Select', 'Split', 'Equals', 'Not', 'And', 'Or', 'Condition',

@@ -1,5 +1,5 @@
 /** What CloudFront does to a response on its way to the viewer: error bodies, byte ranges, response headers policy. */
-import type { ResponseHeadersPolicy } from './policies.js';
+import type { ResponseHeadersPolicy } from '../template/policies.js';
 
 /** A response as the local edge sends it to the viewer. */
 export interface ViewerResponse {

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { generateKeyPair } from '../signer/index.js';
+import { generateKeyPair } from '../../signer/index.js';
 
 export interface DevKeys {
   keyPairId: string;

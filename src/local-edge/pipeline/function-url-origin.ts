@@ -8,11 +8,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudFrontHeaders } from 'aws-lambda';
 import { originQuery } from './cache.js';
-import { cfFunctionQuery, toCfFunctionRequest, valuesOf } from './cf-function.js';
-import type { CfFunctionRequest, CfFunctionValues, CompiledCloudFrontFunction } from './cf-function.js';
+import { cfFunctionQuery, toCfFunctionRequest, valuesOf } from '../function-runtime/cf-function.js';
+import type { CfFunctionRequest, CfFunctionValues, CompiledCloudFrontFunction } from '../function-runtime/cf-function.js';
 import { originHeaders } from './origin-headers.js';
-import { LocalEdgeFunctionError, LocalEdgeRequestError } from '../errors.js';
-import type { BehaviorModel } from './template.js';
+import { LocalEdgeFunctionError, LocalEdgeRequestError } from '../../errors.js';
+import type { BehaviorModel } from '../template/template.js';
 
 /** One function URL origin as the local edge runs it. */
 export interface FunctionUrlRuntime {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
-import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../errors.js';
-import type { EdgeEventType } from './template.js';
+import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../../errors.js';
+import type { EdgeEventType } from '../template/template.js';
 
 /** Node's `rawHeaders` (name, value, name, value, ...) -> CloudFront's `{ lower: [{ key, value }] }`. */
 export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {

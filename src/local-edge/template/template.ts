@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { asMap, parseTemplateText } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 import type { S3CorsRule } from './s3-cors.js';
 import type { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from './policies.js';
 import { modelBehavior } from './template-behaviors.js';

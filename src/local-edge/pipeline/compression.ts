@@ -7,7 +7,7 @@
  * So a playlist behavior on CachingDisabled gets nothing from CloudFront: origin-response encodes it itself.
  */
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import type { CachePolicy } from './policies.js';
+import type { CachePolicy } from '../template/policies.js';
 
 /** Part of CloudFront's list of compressed types ("File types that CloudFront compresses"). */
 const COMPRESSIBLE = new Set([

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LocalEdgeConfigError, LocalEdgeOriginError } from '../errors.js';
-import { routeS3Bucket } from './s3-routes.js';
+import { LocalEdgeConfigError, LocalEdgeOriginError } from '../../errors.js';
+import { routeS3Bucket } from '../function-runtime/s3-routes.js';
 
 /** Content types a CloudFront origin would send for HLS files (S3 objects uploaded with the right metadata). */
 export const CONTENT_TYPES: Record<string, string> = {

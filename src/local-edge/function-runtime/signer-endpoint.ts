@@ -5,7 +5,7 @@
  * OIDC issuer whose JWKS the edge serves at /_local/oidc/.well-known/jwks.json, fetched over HTTP by the
  * service's real authenticator). Media URLs are signed for the local edge's own http://127.0.0.1:PORT.
  */
-import { ConfigError, KeySourceError } from '../errors.js';
+import { ConfigError, KeySourceError } from '../../errors.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -13,11 +13,11 @@ import { basename, join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair as generateJwtKeyPair } from 'jose';
 import type { JWK } from 'jose';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { assertNoNestedTitles, createSignerHandler, isValidContentId } from '../service/index.js';
-import type { PrivateKeyProvider, ServiceLogRecord, SignerHandler } from '../service/index.js';
-import { loadPrivateKey } from '../signer/index.js';
-import { LocalEdgeConfigError } from '../errors.js';
-import type { OriginFunctionModel } from './template.js';
+import { assertNoNestedTitles, createSignerHandler, isValidContentId } from '../../service/index.js';
+import type { PrivateKeyProvider, ServiceLogRecord, SignerHandler } from '../../service/index.js';
+import { loadPrivateKey } from '../../signer/index.js';
+import { LocalEdgeConfigError } from '../../errors.js';
+import type { OriginFunctionModel } from '../template/template.js';
 
 /** The only function the local edge can run behind a function URL. */
 export const SIGNER_ENTRY_POINT = 'src/functions/sign-url/index.ts';

@@ -1,8 +1,8 @@
 /** The keys a local edge trusts and signs with: the caller's, or a fresh key pair. */
 import type { KeyObject } from 'node:crypto';
-import { generateKeyPair } from '../signer/index.js';
+import { generateKeyPair } from '../../signer/index.js';
 import { randomKeyPairId } from './dev-keys.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 
 /** A private key and its CloudFront Key-Pair-Id. */
 export interface SigningKey {

@@ -1,6 +1,6 @@
 /** A distribution's cache behaviors: origin, trusted key groups, functions, policies, methods, compression. */
 import { asMap, isResourceRef } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,

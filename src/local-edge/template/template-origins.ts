@@ -1,6 +1,6 @@
 /** A distribution's origins: S3, custom, or a Lambda function URL (whose function the local edge runs). */
 import { asMap, isResourceRef } from './cfn-yaml.js';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 import { corsRulesOf } from './s3-cors.js';
 import type { OriginFunctionModel, OriginModel } from './template.js';
 import type { TemplateContext } from './template-context.js';

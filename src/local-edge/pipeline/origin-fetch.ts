@@ -3,16 +3,16 @@
  * query per cache + origin request policy) -> origin-response fn. Also the Lambda@Edge invocation both sides use.
  */
 import type { CloudFrontHeaders, CloudFrontRequest } from 'aws-lambda';
-import { STATUS_TEXT } from '../cloudfront/index.js';
+import { STATUS_TEXT } from '../../cloudfront/index.js';
 import { originQuery } from './cache.js';
 import type { CachedResponse } from './cache.js';
-import { LocalEdgeFunctionError } from '../errors.js';
-import { eventConfig, fromCloudFrontHeaders, generatedBody, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders } from './events.js';
-import type { LoadedFunction } from './events.js';
+import { LocalEdgeFunctionError } from '../../errors.js';
+import { eventConfig, fromCloudFrontHeaders, generatedBody, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders } from '../function-runtime/events.js';
+import type { LoadedFunction } from '../function-runtime/events.js';
 import { originHeaders } from './origin-headers.js';
 import type { PipelineOptions } from './pipeline.js';
-import { s3Preflight } from './s3-cors.js';
-import type { BehaviorModel, EdgeEventType } from './template.js';
+import { s3Preflight } from '../template/s3-cors.js';
+import type { BehaviorModel, EdgeEventType } from '../template/template.js';
 
 // Lambda@Edge generated-response limits (headers + body).
 export const VIEWER_EVENT_LIMIT = 40 * 1024;

@@ -2,12 +2,12 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LocalEdgeConfigError } from '../errors.js';
+import { LocalEdgeConfigError } from '../../errors.js';
 import { misdirected } from './host-check.js';
 import { serveLocal } from './local-routes.js';
 import type { LocalRoutes } from './local-routes.js';
-import { handleRequest } from './pipeline.js';
-import type { AccessLogEntry, LocalEdgeResponse, PipelineOptions } from './pipeline.js';
+import { handleRequest } from '../pipeline/pipeline.js';
+import type { AccessLogEntry, LocalEdgeResponse, PipelineOptions } from '../pipeline/pipeline.js';
 
 /** Entries kept in the request log (oldest dropped first). */
 const REQUEST_LOG_LIMIT = 5000;
