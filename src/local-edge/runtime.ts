@@ -2,7 +2,7 @@
  * What the local edge runs besides itself: the built Lambda@Edge bundles and CloudFront Functions of every
  * behavior, the origin (a folder or S3), and the signer endpoint behind each function URL origin.
  */
-import type { ServiceLogRecord } from '../service/service.js';
+import type { ServiceLogRecord } from '../service/index.js';
 import { compileCloudFrontFunction } from './function-runtime/cf-function.js';
 import type { CompiledCloudFrontFunction } from './function-runtime/cf-function.js';
 import type { SigningKey } from './function-runtime/edge-keys.js';
@@ -14,7 +14,7 @@ import { startFolderOrigin, startS3Origin } from './origins/origin.js';
 import type { Origin } from './origins/origin.js';
 import { createDevIssuer, createLocalSignerEndpoint, discoverTitles, masterPlaylistOf } from './function-runtime/signer-endpoint.js';
 import type { DevIssuer, LocalSignerInfo } from './function-runtime/signer-endpoint.js';
-import type { BehaviorModel, DistributionModel, OriginFunctionModel } from './template/template.js';
+import type { BehaviorModel, DistributionModel, OriginFunctionModel } from './template/model.js';
 
 /** A function URL origin and the first behavior that uses it. */
 export interface FunctionUrlOrigin {

@@ -7,10 +7,10 @@
  */
 import { Script, createContext } from 'node:vm';
 import type { Context } from 'node:vm';
-import { cfQueryString } from '../../cloudfront/function-event.js';
-import type { CfFunctionRequest, CfFunctionValues } from '../../cloudfront/function-event.js';
+import { cfQueryString } from '../../cloudfront/index.js';
+import type { CfFunctionRequest, CfFunctionValues } from '../../cloudfront/index.js';
 import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../../errors.js';
-import type { CloudFrontFunctionModel } from '../template/template.js';
+import type { CloudFrontFunctionModel } from '../template/model.js';
 
 export type { CfFunctionRequest, CfFunctionValues };
 

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
 import { LocalEdgeConfigError, LocalEdgeFunctionError } from '../../errors.js';
-import type { EdgeEventType } from '../template/template.js';
+import type { EdgeEventType } from '../template/model.js';
 
 /** Node's `rawHeaders` (name, value, name, value, ...) -> CloudFront's `{ lower: [{ key, value }] }`. */
 export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {

@@ -17,7 +17,7 @@ import { assertNoNestedTitles, createSignerHandler, isValidContentId } from '../
 import type { PrivateKeyProvider, ServiceLogRecord, SignerHandler } from '../../service/index.js';
 import { loadPrivateKey } from '../../signer/index.js';
 import { LocalEdgeConfigError } from '../../errors.js';
-import type { OriginFunctionModel } from '../template/template.js';
+import type { OriginFunctionModel } from '../template/model.js';
 
 /** The only function the local edge can run behind a function URL. */
 export const SIGNER_ENTRY_POINT = 'src/functions/sign-url/index.ts';

@@ -12,7 +12,7 @@ import { cfFunctionQuery, toCfFunctionRequest, valuesOf } from '../function-runt
 import type { CfFunctionRequest, CfFunctionValues, CompiledCloudFrontFunction } from '../function-runtime/cf-function.js';
 import { originHeaders } from './origin-headers.js';
 import { LocalEdgeFunctionError, LocalEdgeRequestError } from '../../errors.js';
-import type { BehaviorModel } from '../template/template.js';
+import type { BehaviorModel } from '../template/model.js';
 
 /** One function URL origin as the local edge runs it. */
 export interface FunctionUrlRuntime {

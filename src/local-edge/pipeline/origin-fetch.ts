@@ -10,9 +10,9 @@ import { LocalEdgeFunctionError } from '../../errors.js';
 import { eventConfig, fromCloudFrontHeaders, generatedBody, invoke, isGeneratedResponse, isRequest, toCloudFrontHeaders } from '../function-runtime/events.js';
 import type { LoadedFunction } from '../function-runtime/events.js';
 import { originHeaders } from './origin-headers.js';
-import type { PipelineOptions } from './pipeline.js';
+import type { PipelineOptions } from './types.js';
 import { s3Preflight } from '../template/s3-cors.js';
-import type { BehaviorModel, EdgeEventType } from '../template/template.js';
+import type { BehaviorModel, EdgeEventType } from '../template/model.js';
 
 // Lambda@Edge generated-response limits (headers + body).
 export const VIEWER_EVENT_LIMIT = 40 * 1024;

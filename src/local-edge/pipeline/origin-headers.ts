@@ -2,7 +2,7 @@
  * The headers an origin receives: those in the cache key plus the origin request policy's; Host is the origin's.
  */
 import type { CloudFrontHeaders } from 'aws-lambda';
-import type { BehaviorModel } from '../template/template.js';
+import type { BehaviorModel } from '../template/model.js';
 
 export function originHeaders(viewer: CloudFrontHeaders, behavior: BehaviorModel, originDomain: string): CloudFrontHeaders {
   const orp = behavior.originRequestPolicy?.headers;

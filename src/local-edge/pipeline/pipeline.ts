@@ -6,70 +6,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { KeyObject } from 'node:crypto';
 import type { CloudFrontHeaders, CloudFrontRequest } from 'aws-lambda';
 import { cloudFrontErrorXml, verifySignedUrl } from '../../signer/index.js';
 import type { VerifyOptions, VerifyResult } from '../../signer/index.js';
 import { headerValue, readCredentials, STATUS_TEXT } from '../../cloudfront/index.js';
-import { cacheKey, type ResponseCache, ttlFor } from './cache.js';
+import { cacheKey, ttlFor } from './cache.js';
 import type { CachedResponse } from './cache.js';
 import { fromCloudFrontHeaders, generatedBody, isGeneratedResponse, isRequest, toCloudFrontHeaders } from '../function-runtime/events.js';
-import type { LoadedFunction } from '../function-runtime/events.js';
 import { compressLikeCloudFront } from './compression.js';
 import { cfFunctionQuery, toCfFunctionRequest } from '../function-runtime/cf-function.js';
-import type { CompiledCloudFrontFunction } from '../function-runtime/cf-function.js';
 import { LocalEdgeFunctionError } from '../../errors.js';
 import { serveFunctionUrl } from './function-url-origin.js';
-import type { FunctionUrlRuntime } from './function-url-origin.js';
 import { fetchThroughOrigin, generatedResponse, isHopByHopHeader, runEdgeFunction, VIEWER_EVENT_LIMIT } from './origin-fetch.js';
-import type { Origin } from '../origins/origin.js';
 import { normalizeRequestPath, selectBehavior } from '../template/path-pattern.js';
-import type { BehaviorModel, DistributionModel } from '../template/template.js';
+import type { BehaviorModel } from '../template/model.js';
+import type { AccessLogEntry, LocalEdgeResponse, PipelineOptions } from './types.js';
 import { applyRange, applyResponsePolicy, errorResponse } from './viewer-response.js';
 import type { ViewerResponse } from './viewer-response.js';
-
-/** One access log line. Never holds query strings, signatures or policies. */
-export interface AccessLogEntry {
-  seq: number;
-  time: string;
-  method: string;
-  /** Path only (no query). */
-  path: string;
-  status: number;
-  /** Credentials were presented (in the URL or as signed cookies). */
-  signed: boolean;
-  /** Where they were: `url`, `cookie`, or `none`. */
-  credentials: 'url' | 'cookie' | 'none';
-  /** The behavior requires no signed URL (the signer at `/api/*`): unsigned is expected there. */
-  unprotected?: true;
-  /** CloudFront error code when the signature check failed. */
-  denied?: string;
-  /** `Hit`, `Miss`, `Disabled` (CachingDisabled), `Generated` (a function answered), `-` (not cacheable). */
-  cache: string;
-  behavior: string;
-  ms: number;
-}
-
-export interface PipelineOptions {
-  model: DistributionModel;
-  origin: Origin;
-  functions: Map<string, LoadedFunction>;
-  /** Compiled CloudFront Functions by logical id. */
-  cloudFrontFunctions?: Map<string, CompiledCloudFrontFunction>;
-  keys: Record<string, string | KeyObject>;
-  cache: ResponseCache;
-  /** host:port of the local edge (`config.distributionDomainName`). */
-  domainName: () => string;
-  now: () => number;
-  functionTimeoutMs?: number;
-  /** Function URL origins (the signer) by origin id. */
-  functionUrls?: Map<string, FunctionUrlRuntime>;
-}
-
-/** The local edge's answer to one viewer request, with its access log fields. */
-export interface LocalEdgeResponse extends ViewerResponse {
-  log: Omit<AccessLogEntry, 'seq' | 'time' | 'ms'>;
-}
 
 /** What every step of one request needs to know about it. */
 interface RequestContext {

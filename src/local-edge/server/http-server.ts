@@ -7,7 +7,7 @@ import { misdirected } from './host-check.js';
 import { serveLocal } from './local-routes.js';
 import type { LocalRoutes } from './local-routes.js';
 import { handleRequest } from '../pipeline/pipeline.js';
-import type { AccessLogEntry, LocalEdgeResponse, PipelineOptions } from '../pipeline/pipeline.js';
+import type { AccessLogEntry, LocalEdgeResponse, PipelineOptions } from '../pipeline/types.js';
 
 /** Entries kept in the request log (oldest dropped first). */
 const REQUEST_LOG_LIMIT = 5000;

@@ -1,7 +1,7 @@
 /** The local edge's own pages below `/_local/`: player, hls.js, request log, dev token, dev OIDC issuer. */
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { AccessLogEntry } from '../pipeline/pipeline.js';
+import type { AccessLogEntry } from '../pipeline/types.js';
 import { PLAYER_HTML } from './player-page.js';
 import type { DevIssuer, LocalSignerInfo } from '../function-runtime/signer-endpoint.js';
 

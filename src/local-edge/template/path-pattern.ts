@@ -3,7 +3,7 @@
  * case-sensitive; matched against the URI path only (never the query); a pattern without a leading `/` is the
  * same as with one. Behaviors are tried in order; the default behavior (`*`) comes last.
  */
-import { globMatch } from '../../signer/wildcard.js';
+import { globMatch } from '../../signer/index.js';
 import { LocalEdgeConfigError } from '../../errors.js';
 
 /** True when `path` (starting with `/`) matches the CloudFront path pattern (same `*`/`?` glob as policies). */

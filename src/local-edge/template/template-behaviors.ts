@@ -9,7 +9,7 @@ import {
   originRequestPolicyFromResource,
   responseHeadersPolicyFromResource,
 } from './policies.js';
-import type { BehaviorModel, OriginModel } from './template.js';
+import type { BehaviorModel, OriginModel } from './model.js';
 import type { TemplateContext } from './template-context.js';
 import { checkOneFunctionPerEvent, cloudFrontFunction, lambdaAtEdgeAssociation } from './template-functions.js';
 

@@ -1,7 +1,7 @@
 /** Lambda@Edge associations and CloudFront Functions of a behavior, as template.yaml declares them. */
 import { asMap, isResourceRef } from './cfn-yaml.js';
 import { LocalEdgeConfigError } from '../../errors.js';
-import type { CloudFrontFunctionModel, EdgeEventType, EdgeFunctionAssociation } from './template.js';
+import type { CloudFrontFunctionModel, EdgeEventType, EdgeFunctionAssociation } from './model.js';
 import type { TemplateContext } from './template-context.js';
 
 const EVENT_TYPES: readonly EdgeEventType[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response'];

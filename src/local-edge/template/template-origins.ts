@@ -2,7 +2,7 @@
 import { asMap, isResourceRef } from './cfn-yaml.js';
 import { LocalEdgeConfigError } from '../../errors.js';
 import { corsRulesOf } from './s3-cors.js';
-import type { OriginFunctionModel, OriginModel } from './template.js';
+import type { OriginFunctionModel, OriginModel } from './model.js';
 import type { TemplateContext } from './template-context.js';
 import { entryPointOf } from './template-functions.js';
 
