@@ -40,6 +40,11 @@ export const PLAYER_HTML = `<!doctype html>
   let hls, after = 0, total = 0, unsigned = 0, failed = 0;
   window.playerState = { errors: [], fatal: null, playing: false };
   function status(t) { $('status').textContent = t; }
+  // What the video is doing, from its own state: 'playing' only while it plays (not paused, not at the end).
+  function playbackStatus(v) {
+    const at = v.currentTime.toFixed(1) + ' s';
+    return v.ended ? 'ended at ' + at : v.paused ? 'paused at ' + at : 'playing at ' + at;
+  }
   function play() {
     const src = $('src').value.trim();
     if (!src) { status('paste a signed master URL'); return; }
@@ -58,7 +63,8 @@ export const PLAYER_HTML = `<!doctype html>
       video.src = src; // native HLS (Safari)
       video.play().catch(() => {});
     }
-    video.ontimeupdate = () => { window.playerState.playing = true; status('playing at ' + video.currentTime.toFixed(1) + ' s'); };
+    video.ontimeupdate = () => { window.playerState.playing = true; status(playbackStatus(video)); };
+    video.onpause = video.onended = () => status(playbackStatus(video));
   }
   $('play').onclick = play;
   // The signer behind /api/* (as deployed): the dev token comes from the edge (loopback only).

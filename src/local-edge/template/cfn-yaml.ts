@@ -63,6 +63,24 @@ const PSEUDO: Record<string, string> = {
   'AWS::URLSuffix': 'amazonaws.com',
 };
 
+/**
+ * Parameter overrides as CloudFormation takes them at deploy time: a name the template does not declare, or a value
+ * outside the parameter's AllowedValues, is refused (CloudFormation fails the deployment; silently running with the
+ * default instead would test something else).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+ */
+function checkOverrides(parameters: Record<string, unknown>, overrides: Record<string, string>): void {
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(parameters, name)) {
+      throw new LocalEdgeConfigError(`template has no parameter "${name}" (its parameters: ${Object.keys(parameters).join(', ')})`);
+    }
+    const allowed = asMap(parameters[name]).AllowedValues;
+    if (Array.isArray(allowed) && !allowed.map(String).includes(value)) {
+      throw new LocalEdgeConfigError(`parameter ${name}: "${value}" is not one of its AllowedValues (${allowed.join(', ')})`);
+    }
+  }
+}
+
 /** Evaluates intrinsics with parameter values (overrides > Default) and the template's Conditions. */
 export class IntrinsicResolver {
   private readonly params: Record<string, unknown> = {};
@@ -75,6 +93,7 @@ export class IntrinsicResolver {
     this.resources = asMap(template.Resources);
     this.conditions = asMap(template.Conditions);
     this.mappings = asMap(template.Mappings);
+    checkOverrides(asMap(template.Parameters), overrides);
     for (const [name, def] of Object.entries(asMap(template.Parameters))) {
       const definition = asMap(def);
       const value = overrides[name] ?? definition.Default;
