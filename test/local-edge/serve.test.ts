@@ -5,30 +5,20 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { mastersToPrint, viewerRequestKindLine } from '../../src/cli/commands/serve.js';
 import { loadTemplate } from '../../src/local-edge/index.js';
 import { ensureBuilt } from '../helpers/build.js';
+import { memoryIo } from '../cli/io.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function io() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdin: new PassThrough(), stdout: { write: (s: string | Uint8Array) => (out += String(s)) }, stderr: { write: (s: string | Uint8Array) => (err += String(s)) } },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 /** Runs `serve` with `args` until it prints its start-up lines, runs `whileUp`, then stops it; returns what it printed. */
 async function startupOf(args: string[], whileUp: (out: string) => Promise<void> = async () => undefined): Promise<string> {
   ensureBuilt();
-  const t = io();
-  const running = main(['serve', '--port', '0', '--quiet', ...args], t.io);
+  const t = memoryIo();
+  const running = main(['serve', '--port', '0', '--quiet', ...args], t);
   for (let i = 0; i < 200 && !t.out().includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 50));
   try {
     await whileUp(t.out());
@@ -41,15 +31,15 @@ async function startupOf(args: string[], whileUp: (out: string) => Promise<void>
 
 describe('serve --param', () => {
   it('refuses a name the template does not declare, naming the parameters it has', async () => {
-    const t = io();
-    expect(await main(['serve', '--port', '0', '--quiet', '--param', 'ViewerRequestKnd=cloudfront-function'], t.io)).toBe(1);
+    const t = memoryIo();
+    expect(await main(['serve', '--port', '0', '--quiet', '--param', 'ViewerRequestKnd=cloudfront-function'], t)).toBe(1);
     expect(t.err()).toMatch(/template has no parameter "ViewerRequestKnd" \(its parameters: .*ViewerRequestKind/);
     expect(t.out()).not.toContain('listening');
   });
 
   it('refuses a value outside the parameter\'s AllowedValues, naming them', async () => {
-    const t = io();
-    expect(await main(['serve', '--port', '0', '--quiet', '--param', 'ViewerRequestKind=bogus'], t.io)).toBe(1);
+    const t = memoryIo();
+    expect(await main(['serve', '--port', '0', '--quiet', '--param', 'ViewerRequestKind=bogus'], t)).toBe(1);
     expect(t.err()).toContain('parameter ViewerRequestKind: "bogus" is not one of its AllowedValues (lambda-edge, cloudfront-function)');
   });
 });
