@@ -25,7 +25,8 @@ Options:
                            line of its own starting with "listening ".
   --origin DIR|s3://BUCKET the origin (default: the sample stream in sample/). s3:// without --s3-endpoint
                            starts a local S3 server and uploads the sample stream into BUCKET.
-  --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET (path-style)
+  --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET; the origin-response bundle's
+                           reads reach it with the bucket's S3 host in Host (virtual-hosted, as in AWS)
   --template FILE          CloudFormation/SAM template (default: template.yaml)
   --param NAME=VALUE       template parameter override (repeatable); the name must be a parameter of the
                            template and the value one of its AllowedValues, as CloudFormation checks them.
