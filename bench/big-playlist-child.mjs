@@ -18,9 +18,11 @@ function peakRss() {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-const [bundle, eventFile, bodyFile] = process.argv.slice(2);
+const [bundle, eventFile, bodyFile, fakeS3] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const { handler } = await import(pathToFileURL(bundle).href);
+// The bench's fake S3 answers the bundle's GetObject (before the baseline RSS below, as node:https loads here).
+(await import('./fake-s3-route.mjs')).routeHttpsTo(fakeS3);
 const rssBeforeBytes = process.memoryUsage().rss;
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { rewritePlaylistDetailed } from '../src/rewriter/index.js';
+import { CFHLS_HEADERS } from '../src/cloudfront/index.js';
 import { buildFunction, ROOT } from './bundle.js';
 import { BENCH_HOST, benchCredentials, vodPlaylist } from './generate.js';
 import { childEnv, fmt, median, table, target } from './stats.js';
@@ -67,7 +68,7 @@ export interface MemoryRun {
 
 export interface MemoryOptions {
   segments: number;
-  /** Path of the origin-response bundle (dist/functions/origin-response/index.mjs or a fresh build). */
+  /** Path of the origin-response bundle (dist/functions/lambda-edge-origin-response/index.mjs or a fresh build). */
   bundle: string;
   /** `--max-old-space-size` for the child (MB): the runtime then enforces the heap bound. */
   maxOldSpaceMb?: number;
@@ -91,7 +92,7 @@ interface EventShape {
 
 /**
  * Runs the origin-response bundle in a fresh node process on one big playlist (S3 GetObject answered by a local
- * HTTP server on 127.0.0.1 through the `x-cfhls-s3-endpoint` origin header) and returns its peak RSS and answer.
+ * HTTP server on 127.0.0.1, to which the child routes its HTTPS requests: bench/fake-s3-route.mjs) and returns its peak RSS and answer.
  */
 export async function measureHandlerMemory(opts: MemoryOptions): Promise<MemoryRun> {
   const playlist = Buffer.from(opts.playlist ?? vodPlaylist(opts.segments));
@@ -112,14 +113,13 @@ export async function measureHandlerMemory(opts: MemoryOptions): Promise<MemoryR
     if (accept === null) delete cf.request.headers['accept-encoding'];
     else cf.request.headers['accept-encoding'] = [{ key: 'Accept-Encoding', value: accept }];
     const custom = cf.request.origin.s3.customHeaders;
-    custom['x-cfhls-s3-endpoint'] = [{ key: 'X-Cfhls-S3-Endpoint', value: `http://127.0.0.1:${port}` }];
-    if (opts.compact) custom['x-cfhls-compact'] = [{ key: 'X-Cfhls-Compact', value: 'define' }];
+    if (opts.compact) custom[CFHLS_HEADERS.compact.toLowerCase()] = [{ key: CFHLS_HEADERS.compact, value: 'define' }];
     const eventFile = join(dir, 'event.json');
     const bodyFile = join(dir, 'body.txt');
     writeFileSync(eventFile, JSON.stringify(event));
     const flags = opts.maxOldSpaceMb === undefined ? [] : [`--max-old-space-size=${opts.maxOldSpaceMb}`];
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...flags, CHILD, opts.bundle, eventFile, bodyFile], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...flags, CHILD, opts.bundle, eventFile, bodyFile, `http://127.0.0.1:${port}`], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -163,13 +163,13 @@ export interface BigPlaylistSection {
 }
 
 /**
- * The origin-response bundle to run: dist/functions/origin-response/index.mjs (npm run bench builds it) unless
+ * The origin-response bundle to run: dist/functions/lambda-edge-origin-response/index.mjs (npm run bench builds it) unless
  * `fresh` is set or it is missing, in which case it is bundled with the build options into `tmp`.
  */
 export async function originResponseBundle(fresh: boolean, tmp: string): Promise<string> {
-  const dist = join(ROOT, 'dist', 'functions', 'origin-response', 'index.mjs');
+  const dist = join(ROOT, 'dist', 'functions', 'lambda-edge-origin-response', 'index.mjs');
   if (!fresh && existsSync(dist)) return dist;
-  return (await buildFunction('origin-response', tmp)).file;
+  return (await buildFunction('lambda-edge-origin-response', tmp)).file;
 }
 
 /** Runs the section. */
@@ -234,7 +234,7 @@ async function runWith(opts: BenchOptions & { bundle: string }): Promise<BigPlay
       'gzip of the rewritten playlist (body sent as base64; the 1 MB limit counts the base64 text):',
       table(['playlist', 'level', 'gzip', 'as base64', 'ratio', 'gzip time', 'fits 1 MB'], gzipRows),
       '',
-      'compact form (x-cfhls-compact: define; EXT-X-DEFINE once, {$cfhls} per URI), then gzip level 1:',
+      `compact form (${CFHLS_HEADERS.compact.toLowerCase()}: define; EXT-X-DEFINE once, {$cfhls} per URI), then gzip level 1:`,
       table(['playlist', 'compact', 'gzip as base64', 'compact rewrite time', 'fits 1 MB ungzipped'], compactRows),
       '',
       'origin-response bundle in a fresh node process, S3 on 127.0.0.1, Accept-Encoding: gzip unless said (peak RSS = VmHWM):',
@@ -243,7 +243,7 @@ async function runWith(opts: BenchOptions & { bundle: string }): Promise<BigPlay
         memRow(label, mem),
         memRow(`${label}, --max-old-space-size=128`, capped),
         memRow(`${label}, no Accept-Encoding`, noGzip),
-        memRow(`${label}, x-cfhls-compact: define`, compact),
+        memRow(`${label}, ${CFHLS_HEADERS.compact.toLowerCase()}: define`, compact),
         memRow(`${label}, compact, no Accept-Encoding`, compactNoGzip),
       ]),
       '',

@@ -1,8 +1,8 @@
 /**
  * Cold start: a fresh `node` process imports one bundle and serves the first recorded event; median of several.
- * origin-response's S3 GetObject goes to a local HTTP server on 127.0.0.1 (origin custom header
- * x-cfhls-s3-endpoint), so the first call includes the real first-request work (signing, loading node:http,
- * connecting) but no internet. Then the CPU to load each edge bundle, origin-response paired with viewer-request
+ * origin-response's S3 GetObject goes to a local HTTP server on 127.0.0.1 (the child routes its HTTPS requests
+ * there, bench/fake-s3-route.mjs), so the first call includes the real first-request work (signing, loading
+ * node:https, connecting) but no internet. Then the CPU to load each edge bundle, origin-response paired with viewer-request
  * (issue 10's target: at most 1.3x).
  */
 import { spawn } from 'node:child_process';
@@ -51,10 +51,10 @@ export interface ColdStartSection {
   lines: string[];
 }
 
-function runChild(bundle: string, eventFile: string): Promise<ChildTiming> {
+function runChild(bundle: string, eventFile: string, fakeS3: string | undefined): Promise<ChildTiming> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CHILD, bundle, eventFile], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, bundle, eventFile, ...(fakeS3 === undefined ? [] : [fakeS3])], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -74,10 +74,11 @@ function runChild(bundle: string, eventFile: string): Promise<ChildTiming> {
   });
 }
 
-async function measure(name: string, bundle: string, eventFile: string, runs: number): Promise<ColdStartFigures> {
+/** `fakeS3`: the endpoint that answers the bundle's S3 reads (origin-response only). */
+async function measure(name: string, bundle: string, eventFile: string, runs: number, fakeS3?: string): Promise<ColdStartFigures> {
   const timings: ChildTiming[] = [];
-  await runChild(bundle, eventFile); // page cache warm: measure loading, not the disk
-  for (let i = 0; i < runs; i++) timings.push(await runChild(bundle, eventFile));
+  await runChild(bundle, eventFile, fakeS3); // page cache warm: measure loading, not the disk
+  for (let i = 0; i < runs; i++) timings.push(await runChild(bundle, eventFile, fakeS3));
   const last = timings[timings.length - 1]!;
   return {
     name,
@@ -111,29 +112,23 @@ export async function run(opts: BenchOptions & { freshBundles?: boolean }): Prom
   try {
     const port = (server.address() as AddressInfo).port;
     const dist = (n: string): string => join(ROOT, 'dist', 'functions', n, 'index.mjs');
-    const useDist = !opts.freshBundles && existsSync(dist('viewer-request')) && existsSync(dist('origin-response'));
+    const useDist = !opts.freshBundles && existsSync(dist('lambda-edge-viewer-request')) && existsSync(dist('lambda-edge-origin-response'));
     const bundles = useDist
-      ? { vr: dist('viewer-request'), or: dist('origin-response') }
+      ? { vr: dist('lambda-edge-viewer-request'), or: dist('lambda-edge-origin-response') }
       : {
-          vr: (await buildFunction('viewer-request', join(tmp, 'shipped'))).file,
-          or: (await buildFunction('origin-response', join(tmp, 'shipped'))).file,
+          vr: (await buildFunction('lambda-edge-viewer-request', join(tmp, 'shipped'))).file,
+          or: (await buildFunction('lambda-edge-origin-response', join(tmp, 'shipped'))).file,
         };
 
     const vrEvent = join(tmp, 'viewer-request.json');
     writeFileSync(vrEvent, readFileSync(join(ROOT, 'events', 'viewer-request', 'with-credentials.json')));
     const orEvent = join(tmp, 'origin-response.json');
-    const event = JSON.parse(readFileSync(join(ROOT, 'events', 'origin-response', 's3-playlist-200.json'), 'utf8')) as {
-      Records: Array<{ cf: { request: { origin: { s3: { customHeaders: Record<string, Array<{ key: string; value: string }>> } } } } }>;
-    };
-    event.Records[0]!.cf.request.origin.s3.customHeaders['x-cfhls-s3-endpoint'] = [
-      { key: 'X-Cfhls-S3-Endpoint', value: `http://127.0.0.1:${port}` },
-    ];
-    writeFileSync(orEvent, JSON.stringify(event));
+    writeFileSync(orEvent, readFileSync(join(ROOT, 'events', 'origin-response', 's3-playlist-200.json')));
 
     const figures = [
       await measure('node start-up only (no bundle)', '-', vrEvent, runs),
       await measure('viewer-request', bundles.vr, vrEvent, runs),
-      await measure('origin-response', bundles.or, orEvent, runs),
+      await measure('origin-response', bundles.or, orEvent, runs, `http://127.0.0.1:${port}`),
     ];
     const cpu = pairedImportCpu(bundles.or, bundles.vr, opts.quick ? 7 : 15);
     const rows = figures.map((f) => [
@@ -148,7 +143,7 @@ export async function run(opts: BenchOptions & { freshBundles?: boolean }): Prom
     const vr = figures[1]!;
     const lines = [
       `bundles: ${useDist ? 'dist/functions (npm run build)' : 'built fresh into a temp dir with the build options'}; median of ${runs} fresh processes (after one discarded run)`,
-      `origin-response's S3 GetObject is answered by a local HTTP server on 127.0.0.1 (no internet); first call includes signing, loading node:http and connecting`,
+      `origin-response's S3 GetObject is answered by a local HTTP server on 127.0.0.1 (no internet); first call includes signing, loading node:https and connecting`,
       '',
       table(['bundle', 'size', 'import', 'first event', 'import + first', 'process wall', 'result'], rows),
       '',

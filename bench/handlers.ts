@@ -13,6 +13,7 @@ import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda
 import { handler as viewerRequest } from '../src/edge/viewer-request.js';
 import { handler as originResponse } from '../src/edge/origin-response.js';
 import { setLogSink } from '../src/edge/log.js';
+import { CFHLS_HEADERS } from '../src/cloudfront/index.js';
 import { atEndpoint, md5Etag, s3Object, startFaultyS3, useCredentials } from '../test/helpers/s3.js';
 import { multivariantPlaylist, vodPlaylist } from './generate.js';
 import { fmt, heapUsedAfterGc, percentile, table, target } from './stats.js';
@@ -141,7 +142,7 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
         (e) => originResponse(e as CloudFrontResponseEvent),
         (r) => {
           const headers = (r as { headers: Record<string, Array<{ value: string }>> }).headers;
-          if (headers['x-cfhls-rewrite']?.[0]?.value !== 'rewritten') throw new Error(`${name}: playlist was not rewritten`);
+          if (headers[CFHLS_HEADERS.rewrite.toLowerCase()]?.[0]?.value !== 'rewritten') throw new Error(`${name}: playlist was not rewritten`);
         },
         () => {
           s3.requests.length = 0; // the server records every request; that is not our heap

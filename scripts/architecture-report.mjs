@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Prints the structure figures that docs/architecture.md tracks, measured from the source as it is:
- * the longest functions in src/, the files over 300 lines, and blocks of six or more lines repeated in src/ and
- * test/ (the same lines, or the same shape with other names, strings and numbers).
+ * Prints the structure figures that docs/architecture.md tracks, measured from the source as it is: files and
+ * lines per folder of src/ (and of src/local-edge/), import arrows between files and between folders, circles of
+ * files that import each other, the longest functions in src/, the files over 300 lines, and blocks of six or more
+ * lines repeated in src/ and test/ (the same lines, or the same shape with other names, strings and numbers).
  *
  * Usage: node scripts/architecture-report.mjs [--top N] [--json]
  */
@@ -10,6 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
+import { circles, importGraph } from './import-graph.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const WINDOW = 6;
@@ -126,6 +128,32 @@ function duplicateBlocks(paths) {
   return [...pairs.values()].sort((x, y) => (y.aTo - y.aFrom) - (x.aTo - x.aFrom));
 }
 
+/** Lines of a file, as the other figures count them. */
+const linesOf = (path) => readFileSync(join(ROOT, path), 'utf8').split('\n').length - 1;
+
+/** Files and lines per folder: `depth` path parts below src/ name the folder (a file at that level is its own). */
+function folders(paths, prefix) {
+  const rows = new Map();
+  for (const path of paths.filter((p) => p.startsWith(prefix))) {
+    const rest = path.slice(prefix.length).split('/');
+    const name = rest.length === 1 ? rest[0] : `${rest[0]}/`;
+    const row = rows.get(name) ?? { folder: `${prefix}${name}`, files: 0, lines: 0 };
+    row.files += 1;
+    row.lines += linesOf(path);
+    rows.set(name, row);
+  }
+  return [...rows.values()].sort((a, b) => b.lines - a.lines);
+}
+
+/** Import arrows: distinct file pairs, and distinct pairs of the folders (as `folders` names them) they join. */
+function arrows(edges, prefix) {
+  const inside = edges.filter((e) => e.from.startsWith(prefix) && e.to.startsWith(prefix) && e.from !== e.to);
+  const files = new Set(inside.map((e) => `${e.from} ${e.to}`));
+  const folderOf = (p) => { const rest = p.slice(prefix.length).split('/'); return rest.length === 1 ? rest[0] : `${rest[0]}/`; };
+  const between = new Set(inside.map((e) => [folderOf(e.from), folderOf(e.to)]).filter(([a, b]) => a !== b).map(([a, b]) => `${a} -> ${b}`));
+  return { fileArrows: files.size, folderArrows: [...between].sort() };
+}
+
 const { values } = parseArgs({ options: { top: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
 const top = Number(values.top);
 const src = sourceFiles('src');
@@ -136,9 +164,14 @@ const longFiles = [...src, ...tests]
   .filter((f) => f.lines > LONG_FILE)
   .sort((x, y) => y.lines - x.lines);
 const duplicates = duplicateBlocks([...src, ...tests]);
+const edges = importGraph(src);
 const report = {
   sourceFiles: src.length,
-  sourceLines: src.reduce((n, p) => n + readFileSync(join(ROOT, p), 'utf8').split('\n').length - 1, 0),
+  sourceLines: src.reduce((n, p) => n + linesOf(p), 0),
+  folders: folders(src, 'src/'),
+  arrows: arrows(edges, 'src/'),
+  localEdge: { folders: folders(src, 'src/local-edge/'), arrows: arrows(edges, 'src/local-edge/') },
+  circles: circles(edges),
   longestFunctions: functions.slice(0, top),
   functionsOver60Lines: functions.filter((f) => f.lines > 60).length,
   filesOver300Lines: longFiles,
@@ -148,6 +181,13 @@ if (values.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   console.log(`src: ${report.sourceFiles} files, ${report.sourceLines} lines`);
+  for (const [title, part] of [['src/', report], ['src/local-edge/', report.localEdge]]) {
+    console.log(`\n${title}: files and lines per folder; ${part.arrows.fileArrows} import arrows between its files`);
+    for (const f of part.folders) console.log(`  ${String(f.files).padStart(4)} files ${String(f.lines).padStart(6)} lines  ${f.folder}`);
+    console.log(`  arrows between its folders (${part.arrows.folderArrows.length}): ${part.arrows.folderArrows.join(', ')}`);
+  }
+  console.log(`\ncircles of files that import each other (src/): ${report.circles.length}`);
+  for (const c of report.circles) console.log(`  ${c.join(' <-> ')}`);
   console.log(`\nlongest functions in src/ (${report.functionsOver60Lines} over 60 lines):`);
   for (const f of report.longestFunctions) console.log(`  ${String(f.lines).padStart(4)}  ${f.path}:${f.start} ${f.name}`);
   console.log(`\nfiles over ${LONG_FILE} lines (src/ and test/): ${longFiles.length}`);

@@ -20,12 +20,12 @@ const KB = 1024;
  * plus ~20 % headroom: sign-url 684.4 KB (Secrets Manager/SSM clients and jose bundled).
  */
 const BUNDLE_BUDGETS: Record<string, number> = {
-  'viewer-request': 10 * KB,
-  'origin-response': 60 * KB,
+  'lambda-edge-viewer-request': 10 * KB,
+  'lambda-edge-origin-response': 60 * KB,
   'sign-url': 820 * KB,
 };
 /** Edge functions: no environment variables exist at the edge, so their bundles must load without any. */
-const EDGE_FUNCTIONS = ['viewer-request', 'origin-response'];
+const EDGE_FUNCTIONS = ['lambda-edge-viewer-request', 'lambda-edge-origin-response'];
 
 /** Strings that only appear in a bundle when AWS SDK v3 code is inside (checked against a real SDK bundle below). */
 const SDK_MARKERS = ['@aws-sdk', 'client-s3', 'S3Client', 'smithy'];
@@ -47,7 +47,7 @@ afterAll(() => {
 
 describe('bundle budgets', () => {
   it('builds the two edge functions at least', () => {
-    expect([...bundles.keys()]).toEqual(expect.arrayContaining(['viewer-request', 'origin-response']));
+    expect([...bundles.keys()]).toEqual(expect.arrayContaining(['lambda-edge-viewer-request', 'lambda-edge-origin-response']));
   });
 
   it('gives every function under src/functions a size budget', () => {

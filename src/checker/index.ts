@@ -4,4 +4,4 @@
  * on everything it writes.
  */
 export { OutputChecker, checkOutput } from './check.js';
-export type { CheckFailure, CheckOptions, CheckVerdict } from './check.js';
+export type { CheckFailure, CheckOptions, CheckVerdict } from './types.js';

@@ -4,7 +4,7 @@
  * outside the credentials is looked at once; the credentials as written are recognised whole and skipped, so the
  * check costs about one read of the input, not of the much longer output.
  */
-import type { CheckFailure, CheckOptions } from './check.js';
+import type { CheckFailure, CheckOptions } from './types.js';
 
 /** A `{$name}` reference (hls.js's pattern), as offsets into the text. */
 export interface Reference {

@@ -6,7 +6,7 @@
  */
 import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES } from '../hls/index.js';
 import { isRepeated, strictAttributes } from './attributes.js';
-import type { CheckFailure, CheckState } from './check.js';
+import type { CheckFailure, CheckState } from './types.js';
 import type { LineFacts, Reference } from './lines.js';
 import { landsOnAllowedHost, plainlyAllowed, prefixLandsOnAllowedHost } from './readings.js';
 import { UNKNOWN, readDefine } from './variables.js';

@@ -11,3 +11,7 @@ export { MAX_URL_LENGTH, suffixCredentials, suffixedQuery, readCredentials, cred
 export type { Credentials, CredentialKind, CredentialParam } from './credentials.js';
 export { cfBase64Encode, cfBase64Decode, policyExpiry } from './base64.js';
 export { headerValue, STATUS_TEXT } from './headers.js';
+export { CFHLS_HEADERS } from './cfhls-headers.js';
+export { cfQueryString } from './function-event.js';
+export type { CfFunctionRequest, CfFunctionValues } from './function-event.js';
+export type { CfhlsHeader } from './cfhls-headers.js';

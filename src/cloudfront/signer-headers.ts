@@ -4,14 +4,21 @@
  * signer's function URL, replacing the viewer's Authorization, and the function URL sees its own Host, so the
  * function carries both across under these names (always overwriting what a viewer sent under them).
  */
+import { CFHLS_HEADERS } from './cfhls-headers.js';
+
 export const SIGNER_HEADERS = {
   /** The viewer's Authorization value, copied. */
-  authorization: 'x-cfhls-authorization',
+  authorization: lowerCase(CFHLS_HEADERS.authorization),
   /** The distribution's own domain, from the event context (never the viewer's Host). */
-  viewerHost: 'x-cfhls-viewer-host',
+  viewerHost: lowerCase(CFHLS_HEADERS.viewerHost),
   /** The viewer's IP address, from the event. */
-  viewerIp: 'x-cfhls-viewer-ip',
+  viewerIp: lowerCase(CFHLS_HEADERS.viewerIp),
 } as const;
+
+/** CloudFront Functions and Lambda events see header names in lower case; the names are written in cfhls-headers.ts. */
+function lowerCase(name: string): string {
+  return name.toLowerCase();
+}
 
 /** Longest Authorization value let through: a JWT from Cognito, Auth0 or Okta is 1-3 KB; 8 KB leaves room. */
 export const MAX_AUTHORIZATION_CHARS = 8192;

@@ -2,6 +2,7 @@
  * Build-time settings of the edge functions. Lambda@Edge rejects environment variables, so everything that is
  * not per deployment lives here; per-deployment values arrive as origin custom headers (see HEADERS).
  */
+import { CFHLS_HEADERS } from '../cloudfront/index.js';
 
 /**
  * `max-age` (seconds) of a rewritten playlist when the playlist says nothing better (a multivariant playlist, or
@@ -50,22 +51,11 @@ export const REWRITE_LIMITS = {
   maxOutputChars: 128 * 1_048_576,
 } as const;
 
-/** Origin custom headers (set on the media origin in template.yaml) that carry per-deployment settings. */
-export const HEADERS = {
-  /** Comma-separated extra hostnames (alternate domain names) whose absolute URIs also get credentials. */
-  allowHosts: 'X-Cfhls-Allow-Hosts',
-  /** `define` turns on the compact form (template parameter CompactPlaylists). */
-  compact: 'X-Cfhls-Compact',
-  /**
-   * Comma-separated hosts content steering may move playlists to (template parameter SteeringHosts; each must also be
-   * an allowed host). Absent: playlists with EXT-X-CONTENT-STEERING are refused.
-   */
-  steeringHosts: 'X-Cfhls-Steering-Hosts',
-  /** Local edge/tests only: S3 endpoint URL used with path-style addressing. */
-  s3Endpoint: 'X-Cfhls-S3-Endpoint',
-  /** Response header explaining what origin-response did (see the contract). */
-  rewrite: 'X-Cfhls-Rewrite',
-} as const;
+/**
+ * The headers origin-response reads (origin custom headers set on the media origin in template.yaml, carrying
+ * per-deployment settings) and writes (`rewrite`), named in src/cloudfront/cfhls-headers.ts.
+ */
+export const HEADERS = CFHLS_HEADERS;
 
 /** The value of HEADERS.compact that turns the compact form on. */
 export const COMPACT_DEFINE = 'define';

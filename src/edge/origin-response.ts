@@ -62,8 +62,7 @@ async function fetchBody(request: CloudFrontRequest, response: CloudFrontRespons
   const encoding = (headerValue(response.headers, 'content-encoding') ?? '').trim().toLowerCase();
   if (origin?.s3) {
     const s3 = origin.s3;
-    const endpoint = headerValue(s3.customHeaders, HEADERS.s3Endpoint) ?? '';
-    const key = `s3 ${s3.domainName} ${endpoint} ${s3.path ?? ''}${request.uri} ${encoding}`;
+    const key = `s3 ${s3.domainName} ${s3.path ?? ''}${request.uri} ${encoding}`;
     return readThrough(key, validator, () => fetchFromS3(s3, request.uri));
   }
   if (origin?.custom) {

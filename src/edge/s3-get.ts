@@ -7,10 +7,8 @@
  */
 import { AwsV4Signer } from 'aws4fetch';
 import type { CloudFrontS3Origin } from 'aws-lambda';
-import { headerValue } from '../cloudfront/index.js';
 import { OriginFetchError } from '../errors.js';
 import {
-  HEADERS,
   MAX_ORIGIN_PLAYLIST_BYTES,
   ORIGIN_TIMEOUT_MS,
   S3_CONNECTION_TIMEOUT_MS,
@@ -45,14 +43,13 @@ function encodeKey(key: string): string {
 }
 
 /**
- * The GetObject URL. Virtual-hosted style on the regional endpoint, except path style for an S3-compatible
- * `endpoint` (local edge, tests) and for bucket names with dots (the wildcard TLS certificate
- * `*.s3.<region>.amazonaws.com` covers one label only).
+ * The GetObject URL. Virtual-hosted style on the regional endpoint, except path style for bucket names with dots
+ * (the wildcard TLS certificate `*.s3.<region>.amazonaws.com` covers one label only). Always S3 itself: the local
+ * edge routes these requests to its own S3 server from outside the bundle (src/local-edge/function-runtime/s3-routes.ts).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html
  */
-export function s3Url(bucket: string, region: string, key: string, endpoint?: string): URL {
+export function s3Url(bucket: string, region: string, key: string): URL {
   const path = encodeKey(key);
-  if (endpoint !== undefined) return new URL(`${endpoint.replace(/\/+$/, '')}/${bucket}/${path}`);
   const host = `s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
   return new URL(bucket.includes('.') ? `https://${host}/${bucket}/${path}` : `https://${bucket}.${host}/${path}`);
 }
@@ -137,14 +134,13 @@ export async function fetchFromS3(origin: CloudFrontS3Origin, uri: string): Prom
   const parsed = parseS3Domain(origin.domainName);
   if (!parsed) throw new OriginFetchError('OriginError', `not an S3 domain name: ${origin.domainName}`);
   const region = origin.region ?? parsed.region ?? 'us-east-1';
-  const endpoint = headerValue(origin.customHeaders, HEADERS.s3Endpoint);
   let key: string;
   try {
     key = s3Key(origin.path ?? '', uri);
   } catch (err) {
     throw new OriginFetchError('OriginNotFound', 'URI is not valid percent-encoding', { cause: err });
   }
-  const url = s3Url(parsed.bucket, region, key, endpoint);
+  const url = s3Url(parsed.bucket, region, key);
   // One overall budget for every attempt and the body, well inside the 30 s origin-response limit (a monotonic
   // clock: the wall clock may jump).
   const started = performance.now();

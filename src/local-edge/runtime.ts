@@ -2,20 +2,20 @@
  * What the local edge runs besides itself: the built Lambda@Edge bundles and CloudFront Functions of every
  * behavior, the origin (a folder or S3), and the signer endpoint behind each function URL origin.
  */
-import type { ServiceLogRecord } from '../service/service.js';
-import { compileCloudFrontFunction } from './cf-function.js';
-import type { CompiledCloudFrontFunction } from './cf-function.js';
-import type { SigningKey } from './edge-keys.js';
+import type { ServiceLogRecord } from '../service/index.js';
+import { compileCloudFrontFunction } from './function-runtime/cf-function.js';
+import type { CompiledCloudFrontFunction } from './function-runtime/cf-function.js';
+import type { SigningKey } from './function-runtime/edge-keys.js';
 import { LocalEdgeConfigError } from '../errors.js';
-import { loadFunction } from './events.js';
-import type { LoadedFunction } from './events.js';
-import type { FunctionUrlRuntime } from './function-url-origin.js';
-import { startFolderOrigin, startS3Origin } from './origin.js';
-import { httpOrigin } from './http-origin.js';
-import type { Origin } from './origin.js';
-import { createDevIssuer, createLocalSignerEndpoint, discoverTitles, masterPlaylistOf } from './signer-endpoint.js';
-import type { DevIssuer, LocalSignerInfo } from './signer-endpoint.js';
-import type { BehaviorModel, DistributionModel, OriginFunctionModel } from './template.js';
+import { loadFunction } from './function-runtime/events.js';
+import type { LoadedFunction } from './function-runtime/events.js';
+import type { FunctionUrlRuntime } from './pipeline/function-url-origin.js';
+import { startFolderOrigin, startS3Origin } from './origins/origin.js';
+import type { Origin } from './origins/origin.js';
+import { createDevIssuer, createLocalSignerEndpoint, discoverTitles, masterPlaylistOf } from './function-runtime/signer-endpoint.js';
+import type { DevIssuer, LocalSignerInfo } from './function-runtime/signer-endpoint.js';
+import type { BehaviorModel, DistributionModel, OriginFunctionModel } from './template/model.js';
+import { httpOrigin } from './origins/http-origin.js';
 
 /** A function URL origin and the first behavior that uses it. */
 export interface FunctionUrlOrigin {

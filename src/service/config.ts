@@ -42,16 +42,23 @@ export interface SignerConfig {
   sharedWindowSeconds?: number;
   /** Allowed CORS origins; `'*'` for any; empty for no CORS headers. */
   corsOrigins: string[] | '*';
+}
+
+/**
+ * What only the local edge sets, never read from the environment and apart from the deployed configuration
+ * (createSignerService's `local`).
+ */
+export interface LocalSignerOptions {
   /**
-   * Optional catalog: content id -> title folder path (starting and ending with `/`). When set, only these ids
-   * are known (others get 400) and each signs its own folder instead of `contentPrefix + id + '/'`. Never read
-   * from the environment; the local edge sets it from its origin folder (whose root is itself a title). No
-   * title's folder may lie inside another's (createSignerService refuses such a catalog, see catalog.ts).
+   * A catalog: content id -> title folder path (starting and ending with `/`). When set, only these ids are known
+   * (others get 400) and each signs its own folder instead of `contentPrefix + id + '/'`; the local edge sets it
+   * from its origin folder (whose root is itself a title). No title's folder may lie inside another's
+   * (createSignerService refuses such a catalog, see catalog.ts).
    */
   titles?: Readonly<Record<string, string>>;
   /**
-   * Local edge only, never read from the environment: signed URLs use `http://` and the viewer host may be a
-   * loopback address with a port (`127.0.0.1:8080`), as the local edge serves plain HTTP on 127.0.0.1.
+   * Signed URLs use `http://` and the viewer host may be a loopback address with a port (`127.0.0.1:8080`), as the
+   * local edge serves plain HTTP on 127.0.0.1.
    */
   loopbackHttp?: boolean;
 }

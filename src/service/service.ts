@@ -3,14 +3,14 @@
  * bearer JWT returns `{ url, expiresAt }` for the title's signed master playlist, or a 302 to it with
  * `redirect=1`. Error bodies are fixed JSON that leak nothing (no token, key, policy or stack).
  */
-import { SIGNER_HEADERS } from '../cloudfront/signer-headers.js';
 import { isIP } from 'node:net';
 import type { JWTPayload } from 'jose';
+import { CFHLS_HEADERS } from '../cloudfront/index.js';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
 import { assertNoNestedTitles } from './catalog.js';
 import { isHostName } from './config.js';
-import type { SignerConfig } from './config.js';
+import type { LocalSignerOptions, SignerConfig } from './config.js';
 import { entitlementsFrom, isEntitled, isValidContentId } from './entitlement.js';
 import type { PrivateKeyProvider } from './key-provider.js';
 import { SharedSignatureMemo, sharedExpiry } from './shared.js';
@@ -51,6 +51,8 @@ export interface SignerServiceDeps {
   authenticate: Authenticator;
   /** Default: one JSON line on stdout. */
   log?: (record: ServiceLogRecord) => void;
+  /** The local edge's own options; the deployed signer has none. */
+  local?: LocalSignerOptions;
 }
 
 const REALM = 'Bearer realm="cloudfront-hls"';
@@ -85,10 +87,10 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  * a local server), a caller can set them: the token is verified all the same, and the host only matters when
  * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
  */
-const AUTHORIZATION_HEADER = SIGNER_HEADERS.authorization;
-const VIEWER_HOST_HEADER = SIGNER_HEADERS.viewerHost;
-const VIEWER_IP_HEADER = SIGNER_HEADERS.viewerIp;
-/** A loopback host with an optional port; accepted only with `config.loopbackHttp` (the local edge). */
+const AUTHORIZATION_HEADER = CFHLS_HEADERS.authorization.toLowerCase();
+const VIEWER_HOST_HEADER = CFHLS_HEADERS.viewerHost.toLowerCase();
+const VIEWER_IP_HEADER = CFHLS_HEADERS.viewerIp.toLowerCase();
+/** A loopback host with an optional port; accepted only with `local.loopbackHttp` (the local edge). */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 
 /**
@@ -106,11 +108,11 @@ export function authorizationOf(req: ServiceRequest): string | undefined {
  * The host of signed URLs: CFHLS_DISTRIBUTION_DOMAIN, else the distribution's domain from `x-cfhls-viewer-host`
  * (lowercased, an explicit `:443` dropped). `undefined` when neither yields a valid host name.
  */
-export function mediaHostOf(config: SignerConfig, req: ServiceRequest): string | undefined {
+export function mediaHostOf(config: SignerConfig, req: ServiceRequest, local: LocalSignerOptions = {}): string | undefined {
   if (config.distributionDomain !== undefined) return config.distributionDomain;
   const host = req.headers[VIEWER_HOST_HEADER]?.trim().toLowerCase().replace(/:443$/, '');
   if (host === undefined) return undefined;
-  if (config.loopbackHttp === true && LOOPBACK_HOST.test(host)) return host;
+  if (local.loopbackHttp === true && LOOPBACK_HOST.test(host)) return host;
   return isHostName(host) ? host : undefined;
 }
 
@@ -167,7 +169,7 @@ function authFailure(reason: 'missing' | 'invalid' | 'unavailable'): Answer {
 }
 
 /** The requested title's folder, if its content id is valid, the viewer is entitled to it and it is known. */
-function titleFor(config: SignerConfig, req: ServiceRequest, claims: JWTPayload): { contentId: string; folder: string } | Answer {
+function titleFor(config: SignerConfig, titles: LocalSignerOptions['titles'], req: ServiceRequest, claims: JWTPayload): { contentId: string; folder: string } | Answer {
   const invalid = { error: 'invalid_request', message: `query parameter "${config.contentParam}" must be a valid content id` };
   const contentId = req.query[config.contentParam];
   if (contentId === undefined || !isValidContentId(contentId)) return answer(json(400, invalid), 'bad-content-id');
@@ -175,14 +177,14 @@ function titleFor(config: SignerConfig, req: ServiceRequest, claims: JWTPayload)
     return answer(json(403, { error: 'forbidden' }), 'not-entitled', { contentId });
   }
   // Checked after entitlement, so a viewer cannot probe the catalog for titles they may not watch.
-  const folder = config.titles === undefined ? `${config.contentPrefix}${contentId}/` : Object.hasOwn(config.titles, contentId) ? config.titles[contentId] : undefined;
+  const folder = titles === undefined ? `${config.contentPrefix}${contentId}/` : Object.hasOwn(titles, contentId) ? titles[contentId] : undefined;
   if (folder === undefined) return answer(json(400, invalid), 'unknown-content-id', { contentId });
   return { contentId, folder };
 }
 
 /** The media host of the signed URL and, with `bindClientIp`, the caller's IpAddress condition. */
-function signingTarget(config: SignerConfig, req: ServiceRequest, contentId: string): { host: string; ipAddress?: string } | Answer {
-  const host = mediaHostOf(config, req);
+function signingTarget(config: SignerConfig, local: LocalSignerOptions, req: ServiceRequest, contentId: string): { host: string; ipAddress?: string } | Answer {
+  const host = mediaHostOf(config, req, local);
   if (host === undefined) {
     // A deployment problem, not the viewer's: no CFHLS_DISTRIBUTION_DOMAIN and no usable x-cfhls-viewer-host.
     return answer(json(500, { error: 'internal_error' }), 'no-media-host', { contentId, error: `CFHLS_DISTRIBUTION_DOMAIN is unset and ${VIEWER_HOST_HEADER} is missing or not a host name` });
@@ -200,9 +202,9 @@ function signingTarget(config: SignerConfig, req: ServiceRequest, contentId: str
 }
 
 /** Signs the title's master playlist with a custom policy for its whole folder, expiring at `expires`. */
-async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, host: string, titleFolder: string, ipAddress: string | undefined, expires: number): Promise<{ url: string; expiresAt: number }> {
+async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, scheme: 'http' | 'https', host: string, titleFolder: string, ipAddress: string | undefined, expires: number): Promise<{ url: string; expiresAt: number }> {
   const key = await keys.getKey();
-  const folder = `${config.loopbackHttp === true ? 'http' : 'https'}://${host}${titleFolder}`;
+  const folder = `${scheme}://${host}${titleFolder}`;
   const url = `${folder}${config.masterPlaylist}`;
   const d = signDetailed({
     url,
@@ -220,31 +222,31 @@ async function signMaster(config: SignerConfig, keys: PrivateKeyProvider, host: 
  * The signed URL for an entitled viewer: their own, or with shared credentials the title's for this window (no
  * IpAddress condition, memoised so every viewer of the window gets the same bytes).
  */
-function signFor(deps: SignerServiceDeps, memo: SharedSignatureMemo<SignedMaster>, host: string, folder: string, ipAddress: string | undefined): Promise<SignedMaster> {
+function signFor(deps: SignerServiceDeps, memo: SharedSignatureMemo<SignedMaster>, scheme: 'http' | 'https', host: string, folder: string, ipAddress: string | undefined): Promise<SignedMaster> {
   const { config, keys } = deps;
   const nowS = Math.floor(Date.now() / 1000);
   const window = config.sharedWindowSeconds ?? 0;
-  if (window === 0) return signMaster(config, keys, host, folder, ipAddress, nowS + config.ttlSeconds);
+  if (window === 0) return signMaster(config, keys, scheme, host, folder, ipAddress, nowS + config.ttlSeconds);
   const expires = sharedExpiry(nowS, config.ttlSeconds, window);
-  const key = JSON.stringify([host, folder, expires, config.keyPairId, config.hashAlgorithm]);
-  return memo.get(key, nowS, () => signMaster(config, keys, host, folder, undefined, expires));
+  const key = JSON.stringify([scheme, host, folder, expires, config.keyPairId, config.hashAlgorithm]);
+  return memo.get(key, nowS, () => signMaster(config, keys, scheme, host, folder, undefined, expires));
 }
 
 /** Authenticates, authorizes and signs: the signed URL as JSON, or a 302 to it with `redirect=1`. */
 async function signAnswer(deps: SignerServiceDeps, memo: SharedSignatureMemo<SignedMaster>, req: ServiceRequest): Promise<Answer> {
-  const { config, authenticate } = deps;
+  const { config, authenticate, local = {} } = deps;
   const auth = await authenticate(authorizationOf(req));
   if (!auth.ok) return authFailure(auth.reason);
-  const title = titleFor(config, req, auth.claims);
+  const title = titleFor(config, local.titles, req, auth.claims);
   if ('res' in title) return title;
   const { contentId } = title;
   // Shared credentials carry no IpAddress condition: one URL serves every viewer of the window.
-  const target = signingTarget((config.sharedWindowSeconds ?? 0) > 0 ? { ...config, bindClientIp: false } : config, req, contentId);
+  const target = signingTarget((config.sharedWindowSeconds ?? 0) > 0 ? { ...config, bindClientIp: false } : config, local, req, contentId);
   if ('res' in target) return target;
 
   let signed: SignedMaster;
   try {
-    signed = await signFor(deps, memo, target.host, title.folder, target.ipAddress);
+    signed = await signFor(deps, memo, local.loopbackHttp === true ? 'http' : 'https', target.host, title.folder, target.ipAddress);
   } catch (err) {
     // The message names the key source or the failed check, never key material.
     return answer(json(500, { error: 'internal_error' }), 'sign-failed', { contentId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' });
@@ -265,7 +267,7 @@ async function signAnswer(deps: SignerServiceDeps, memo: SharedSignatureMemo<Sig
  */
 export function createSignerService(deps: SignerServiceDeps): (req: ServiceRequest) => Promise<ServiceResponse> {
   const { config } = deps;
-  if (config.titles !== undefined) assertNoNestedTitles(config.titles);
+  if (deps.local?.titles !== undefined) assertNoNestedTitles(deps.local.titles);
   const log = deps.log ?? ((r: ServiceLogRecord) => console.log(JSON.stringify({ component: 'sign-url', ...r })));
   const memo = new SharedSignatureMemo<SignedMaster>();
 

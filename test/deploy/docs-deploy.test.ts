@@ -120,6 +120,6 @@ describe('docs/deployment.md "Deploy to AWS", command by command', () => {
       ran++;
     }
     expect(ran).toBe(STEPS.filter((s) => 'run' in s).length);
-    expect(existsSync(join(dir, 'dist', 'functions', 'origin-response', 'index.mjs'))).toBe(true); // npm ci built it
+    expect(existsSync(join(dir, 'dist', 'functions', 'lambda-edge-origin-response', 'index.mjs'))).toBe(true); // npm ci built it
   }, 600_000);
 });

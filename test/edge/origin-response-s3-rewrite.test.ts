@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { handler } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
 import { bodyText, withAcceptEncoding } from '../helpers/events.js';
-import { EVENT_BUCKET } from '../helpers/s3.js';
 import { MASTER, expectCredentials, expectRewrittenMaster, mediaPlaylist, uriOf } from './playlists.js';
 import { cf, creds, startScriptedS3ForFile } from './s3-origin.js';
 
@@ -84,7 +83,7 @@ describe('origin-response handler with an S3 origin', () => {
     cf(recorded).request.uri = '/movies/42/master';
     cf(recorded).response.headers['content-type'] = [{ key: 'Content-Type', value: 'application/x-mpegURL; charset=utf-8' }];
     const response = await handler(recorded);
-    expect(s3().requests[0]!.url).toBe(`/${EVENT_BUCKET}/movies/42/master`);
+    expect(s3().requests[0]!.url).toBe('/movies/42/master');
     expectRewrittenMaster(bodyText(response), creds);
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { setLogSink } from '../../src/edge/log.js';
 import { bodyText, loadEvent } from '../helpers/events.js';
@@ -19,8 +20,18 @@ const { s3, logs, event, serve } = startScriptedS3ForFile();
 let real: RealS3;
 let masterEtag: string;
 
+/** A bucket with dots: read path style, whose SigV4 signature s3rver checks as S3 does (see startS3rver). */
+const SIGNED_BUCKET = 'cfhls.media.example';
+
+/** The recorded event with its S3 origin on SIGNED_BUCKET, read from the signature-checking server. */
+function realEvent(): CloudFrontResponseEvent {
+  const recorded = loadEvent<CloudFrontResponseEvent>(EVENT);
+  cf(recorded).request.origin!.s3!.domainName = `${SIGNED_BUCKET}.s3.us-east-1.amazonaws.com`;
+  return atEndpoint(recorded, real.endpoint);
+}
+
 beforeAll(async () => {
-  real = await startS3rver({ checkSignatures: true });
+  real = await startS3rver({ checkSignatures: true, bucket: SIGNED_BUCKET });
   // Stored before the tests freeze the clock (the SDK that seeds s3rver corrects for clock skew; the function does not).
   masterEtag = await real.put('movies/42/master.m3u8', MASTER);
   await real.put('library/movies/42/my master (1).m3u8', MASTER);
@@ -35,12 +46,13 @@ describe('origin-response handler with an S3 origin', () => {
     serve(MASTER);
     await handler(event());
     expect(s3().requests).toHaveLength(1);
-    expect(s3().requests[0]).toMatchObject({ method: 'GET', url: `/${EVENT_BUCKET}/movies/42/master.m3u8` });
+    expect(s3().requests[0]).toMatchObject({ method: 'GET', url: '/movies/42/master.m3u8' });
+    expect(s3().requests[0]!.headers.host).toBe(`${EVENT_BUCKET}.s3.us-east-1.amazonaws.com`);
     expect(s3().requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
   });
 
   it('reads the object from a real S3-compatible server that checks the SigV4 signature', async () => {
-    const response = await handler(atEndpoint(loadEvent(EVENT), real.endpoint));
+    const response = await handler(realEvent());
     expect(response.headers['x-cfhls-rewrite']?.[0]?.value).toBe('rewritten');
     expectRewrittenMaster(bodyText(response), creds);
     expect(masterEtag).toMatch(/^"[0-9a-f]{32}"$/);
@@ -49,7 +61,7 @@ describe('origin-response handler with an S3 origin', () => {
   it('is refused by that server when signed with the wrong secret (the signature is really checked)', async () => {
     const back = useCredentials({ AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
     try {
-      const response = await handler(atEndpoint(loadEvent(EVENT), real.endpoint));
+      const response = await handler(realEvent());
       expect(response.status).toBe('403');
       expect(logs.some((l) => l.includes('SignatureDoesNotMatch'))).toBe(true);
     } finally {
@@ -92,7 +104,7 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('decodes the URI and prepends the origin path to build the key', async () => {
-    const recorded = atEndpoint(loadEvent(EVENT), real.endpoint);
+    const recorded = realEvent();
     const origin = cf(recorded).request.origin!.s3!;
     origin.path = '/library';
     cf(recorded).request.uri = '/movies/42/my%20master%20(1).m3u8';
@@ -100,15 +112,16 @@ describe('origin-response handler with an S3 origin', () => {
     expectRewrittenMaster(bodyText(response), creds);
     serve(MASTER);
     await handler(atEndpoint(recorded, s3().endpoint));
-    expect(s3().requests[0]!.url).toBe(`/${EVENT_BUCKET}/library/movies/42/my%20master%20%281%29.m3u8`);
+    expect(s3().requests[0]!.url).toBe(`/${SIGNED_BUCKET}/library/movies/42/my%20master%20%281%29.m3u8`);
   });
 
   it('reads a bucket whose name has dots from a legacy global S3 domain name', async () => {
     serve(MASTER);
     const recorded = event();
     cf(recorded).request.origin!.s3!.domainName = 'media.example.com.s3.amazonaws.com';
-    await handler(recorded);
+    await handler(atEndpoint(recorded, s3().endpoint));
     expect(s3().requests[0]!.url).toBe('/media.example.com/movies/42/master.m3u8');
+    expect(s3().requests[0]!.headers.host).toBe('s3.us-east-1.amazonaws.com');
   });
 
   it('signs for the region of the event\'s origin and reuses its connection across invocations', async () => {
@@ -125,7 +138,7 @@ describe('origin-response handler with an S3 origin', () => {
   });
 
   it('decodes an object stored gzipped before rewriting it', async () => {
-    const recorded = atEndpoint(loadEvent(EVENT), real.endpoint);
+    const recorded = realEvent();
     cf(recorded).request.uri = '/movies/42/gzipped.m3u8';
     cf(recorded).response.headers['content-encoding'] = [{ key: 'Content-Encoding', value: 'gzip' }];
     const response = await handler(recorded);

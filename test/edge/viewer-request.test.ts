@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { handler, suffixCredentials } from '../../src/edge/viewer-request.js';
 import { loadEvent } from '../helpers/events.js';
 
-const entry = fileURLToPath(new URL('../../src/functions/viewer-request/index.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../../src/functions/lambda-edge-viewer-request/index.ts', import.meta.url));
 
 /** Raw `name=value` pairs of a query, in order. */
 const pairs = (q: string): string[] => (q === '' ? [] : q.split('&'));

@@ -6,7 +6,7 @@ import { buildFunction } from '../../bench/bundle.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The bundles the local edge runs; `npm ci` builds them (prepare). */
-const BUILT = ['dist/functions/viewer-request/index.mjs', 'dist/functions/origin-response/index.mjs'];
+const BUILT = ['dist/functions/lambda-edge-viewer-request/index.mjs', 'dist/functions/lambda-edge-origin-response/index.mjs'];
 
 /** Runs `node scripts/build.mjs` when the edge bundles are missing (another test run may be using a fresh build). */
 export function ensureBuilt(): void {
@@ -30,7 +30,7 @@ export function buildOriginResponseForFile(folderPrefix: string): () => string {
     const cache = join(ROOT, 'node_modules', '.cache');
     mkdirSync(cache, { recursive: true });
     tmp = mkdtempSync(join(cache, folderPrefix));
-    bundle = (await buildFunction('origin-response', tmp)).file;
+    bundle = (await buildFunction('lambda-edge-origin-response', tmp)).file;
   }, 60_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   return () => bundle;

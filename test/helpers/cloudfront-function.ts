@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cfFunctionQuery, compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/cf-function.js';
-import type { CfFunctionResult } from '../../src/local-edge/cf-function.js';
+import { cfFunctionQuery, compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/function-runtime/cf-function.js';
+import type { CfFunctionResult } from '../../src/local-edge/function-runtime/cf-function.js';
 import { templateFunctionCode } from '../../scripts/cloudfront-function.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

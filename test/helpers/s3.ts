@@ -4,8 +4,8 @@
  *   signatures with its own key pair (S3RVER/S3RVER) unless told not to;
  * - `startFaultyS3()`: a path-style HTTP server whose answers a test scripts (objects, S3 XML errors, resets,
  *   truncation, hangs, oversize) and which records every request.
- * `atEndpoint(event, url)` points an origin-response event's S3 origin at either (the local edge's
- * x-cfhls-s3-endpoint origin header).
+ * `atEndpoint(event, url)` sends the S3 reads for an origin-response event's bucket to either, as the local edge
+ * does (src/local-edge/function-runtime/s3-routes.ts): the handler still signs for and addresses the bucket's real S3 host.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
+import { parseS3Domain } from '../../src/edge/s3-get.js';
+import { routeS3Bucket } from '../../src/local-edge/function-runtime/s3-routes.js';
 
 /** The bucket of the recorded S3 events (events/origin-response/s3-*.json). */
 export const EVENT_BUCKET = 'cfhls-media-123456789012';
@@ -38,10 +40,10 @@ export function useCredentials(creds: Record<string, string> = S3RVER_CREDENTIAL
   };
 }
 
-/** Points the event's S3 origin at `endpoint` (path style), as the local edge does. */
+/** Sends the S3 reads for the event's bucket to `endpoint` (path style), as the local edge does. */
 export function atEndpoint<E extends CloudFrontResponseEvent>(event: E, endpoint: string): E {
-  const s3 = event.Records[0]!.cf.request.origin!.s3!;
-  s3.customHeaders['x-cfhls-s3-endpoint'] = [{ key: 'X-Cfhls-S3-Endpoint', value: endpoint }];
+  const bucket = parseS3Domain(event.Records[0]!.cf.request.origin!.s3!.domainName)!.bucket;
+  routeS3Bucket(bucket, endpoint);
   return event;
 }
 
@@ -59,8 +61,13 @@ export interface RealS3 {
   close(): Promise<void>;
 }
 
-/** Starts s3rver with the events' bucket. `checkSignatures: true` rejects requests not signed with S3RVER/S3RVER. */
-export async function startS3rver(options: { checkSignatures?: boolean } = {}): Promise<RealS3> {
+/**
+ * Starts s3rver with one bucket (default the events'). `checkSignatures: true` rejects requests not signed with
+ * S3RVER/S3RVER; s3rver checks SigV4 right only for path-style requests (for virtual-hosted ones it signs
+ * `/bucket/key`, S3 signs `/key`), so a test of signatures uses a bucket with dots, which the handler reads path style.
+ */
+export async function startS3rver(options: { checkSignatures?: boolean; bucket?: string } = {}): Promise<RealS3> {
+  const bucket = options.bucket ?? EVENT_BUCKET;
   const { default: S3rver } = (await import('@20minutes/s3rver' as string)) as {
     default: new (o: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void>; allowMismatchedSignatures: boolean };
   };
@@ -82,11 +89,11 @@ export async function startS3rver(options: { checkSignatures?: boolean } = {}): 
     region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  await seeding(() => client.send(new CreateBucketCommand({ Bucket: EVENT_BUCKET })));
+  await seeding(() => client.send(new CreateBucketCommand({ Bucket: bucket })));
   return {
     endpoint,
     async put(key, body, extra = {}) {
-      const out = await seeding(() => client.send(new PutObjectCommand({ Bucket: EVENT_BUCKET, Key: key, Body: body, ContentType: 'application/vnd.apple.mpegurl', ...extra })));
+      const out = await seeding(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/vnd.apple.mpegurl', ...extra })));
       return out.ETag!;
     },
     async close() {

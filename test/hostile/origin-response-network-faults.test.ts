@@ -9,6 +9,7 @@ import { freezeClock } from '../helpers/clock.js';
 import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { readCredentials } from '../../src/cloudfront/index.js';
 import { loadEvent } from '../helpers/events.js';
+import { atEndpoint } from '../helpers/s3.js';
 
 // Network faults on 127.0.0.1: a real S3 client (no mock) against an S3 that never answers, and a custom origin
 // that resets, truncates, trickles, or floods. Each fault must end well inside CloudFront's 30 s origin-response
@@ -58,11 +59,9 @@ function customEvent(): CloudFrontResponseEvent {
   return event;
 }
 
-/** The S3 event, pointed at the local server through the test-only endpoint header. */
+/** The S3 event, its bucket's reads sent to the local server as the local edge does. */
 function s3Event(): CloudFrontResponseEvent {
-  const event = loadEvent('origin-response/s3-playlist-200');
-  cf(event).request.origin!.s3!.customHeaders['x-cfhls-s3-endpoint'] = [{ key: 'X-Cfhls-S3-Endpoint', value: `http://127.0.0.1:${port}` }];
-  return event;
+  return atEndpoint(loadEvent('origin-response/s3-playlist-200'), `http://127.0.0.1:${port}`);
 }
 
 function expectNoLeak(event: CloudFrontResponseEvent, response: EdgeResponse): void {

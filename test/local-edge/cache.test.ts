@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, originQuery, ResponseCache, ttlFor } from '../../src/local-edge/cache.js';
+import { cacheKey, originQuery, ResponseCache, ttlFor } from '../../src/local-edge/pipeline/cache.js';
 import { withoutSignedParams } from '../../src/cloudfront/index.js';
-import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/policies.js';
-import type { CachePolicy, OriginRequestPolicy } from '../../src/local-edge/policies.js';
+import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/template/policies.js';
+import type { CachePolicy, OriginRequestPolicy } from '../../src/local-edge/template/policies.js';
 
 const disabled = MANAGED_CACHE_POLICIES['4135ea2d-6df8-44a3-9df3-4b5a84be39ad']!;
 const segments: CachePolicy = { name: 'segments', disabled: false, acceptEncodingGzip: true, acceptEncodingBrotli: true, minTtl: 0, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none', names: [] }, headers: [], cookies: { behavior: 'none', names: [] } };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { normalizedAcceptEncoding } from '../../src/local-edge/accept-encoding.js';
-import { RequestCollapser } from '../../src/local-edge/collapse.js';
-import { parseHttpOrigin } from '../../src/local-edge/http-origin.js';
+import { normalizedAcceptEncoding } from '../../src/local-edge/pipeline/accept-encoding.js';
+import { RequestCollapser } from '../../src/local-edge/pipeline/collapse.js';
+import { parseHttpOrigin } from '../../src/local-edge/origins/http-origin.js';
 import { LocalEdgeConfigError } from '../../src/errors.js';
-import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/policies.js';
+import { MANAGED_CACHE_POLICIES } from '../../src/local-edge/template/policies.js';
 
 describe('request collapsing', () => {
   it('runs one fetch for simultaneous callers with the same key and hands every one its answer', async () => {

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cloudFrontCoding } from '../../src/local-edge/compression.js';
-import { loadTemplate } from '../../src/local-edge/template.js';
+import { cloudFrontCoding } from '../../src/local-edge/pipeline/compression.js';
+import { loadTemplate } from '../../src/local-edge/template/template.js';
 import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 import { rawRequest } from './raw-get.js';
 

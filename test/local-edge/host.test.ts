@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { edgeHostNames, misdirected } from '../../src/local-edge/host-check.js';
+import { edgeHostNames, misdirected } from '../../src/local-edge/server/host-check.js';
 import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 
 interface Answer {

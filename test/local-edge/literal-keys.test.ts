@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
-import { isFileKey, objectKeyOf, startFolderOrigin, startS3Origin } from '../../src/local-edge/origin.js';
-import type { Origin } from '../../src/local-edge/origin.js';
+import { isFileKey, objectKeyOf, startFolderOrigin, startS3Origin } from '../../src/local-edge/origins/origin.js';
+import type { Origin } from '../../src/local-edge/origins/origin.js';
 import { ensureBuilt } from '../helpers/build.js';
 
 const root = join(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPathPattern, normalizeRequestPath, selectBehavior } from '../../src/local-edge/path-pattern.js';
+import { matchPathPattern, normalizeRequestPath, selectBehavior } from '../../src/local-edge/template/path-pattern.js';
 
 describe('CloudFront path patterns', () => {
   it('matches *.m3u8 against playlists in any folder and nothing else', () => {

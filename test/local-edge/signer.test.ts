@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { discoverTitles, LocalEdgeConfigError, loadTemplate, startLocalEdge } from '../../src/local-edge/index.js';
 import type { LocalEdge } from '../../src/local-edge/index.js';
-import { compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/cf-function.js';
+import { compileCloudFrontFunction, toCfFunctionRequest } from '../../src/local-edge/function-runtime/cf-function.js';
 import { mediaHostOf } from '../../src/service/service.js';
 import type { SignerConfig } from '../../src/service/config.js';
 import { ensureBuilt } from '../helpers/build.js';
@@ -245,11 +245,12 @@ describe('titles and local media hosts', () => {
   });
 
   it('accepts a loopback viewer host with a port only when loopbackHttp is set', () => {
-    const config = { loopbackHttp: false } as SignerConfig;
+    const config = {} as SignerConfig;
     const req = { method: 'GET', path: '/api/sign', query: {}, headers: { 'x-cfhls-viewer-host': '127.0.0.1:8080' } };
     expect(mediaHostOf(config, req)).toBeUndefined();
-    expect(mediaHostOf({ ...config, loopbackHttp: true }, req)).toBe('127.0.0.1:8080');
-    expect(mediaHostOf({ ...config, loopbackHttp: true }, { ...req, headers: { 'x-cfhls-viewer-host': 'evil.example.com:8080' } })).toBeUndefined();
+    expect(mediaHostOf(config, req, { loopbackHttp: false })).toBeUndefined();
+    expect(mediaHostOf(config, req, { loopbackHttp: true })).toBe('127.0.0.1:8080');
+    expect(mediaHostOf(config, { ...req, headers: { 'x-cfhls-viewer-host': 'evil.example.com:8080' } }, { loopbackHttp: true })).toBeUndefined();
   });
 });
 

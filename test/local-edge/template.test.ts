@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTemplateText } from '../../src/local-edge/cfn-yaml.js';
+import { parseTemplateText } from '../../src/local-edge/template/cfn-yaml.js';
 import { LocalEdgeConfigError } from '../../src/errors.js';
 import { playlistKeyQueryStrings } from '../../src/cloudfront/index.js';
-import { loadTemplate, modelTemplate } from '../../src/local-edge/template.js';
+import { loadTemplate, modelTemplate } from '../../src/local-edge/template/template.js';
 
 const fixture = join(__dirname, '..', 'fixtures', 'local-edge', 'template.yaml');
 const fixtureText = readFileSync(fixture, 'utf8');
@@ -30,8 +30,8 @@ describe('the template loader', () => {
   it('maps Lambda@Edge associations to the built bundles through Metadata.BuildProperties.EntryPoints', () => {
     const playlists = loadTemplate(fixture).behaviors[0]!;
     expect(playlists.functions.map((f) => [f.eventType, f.functionId, f.bundle])).toEqual([
-      ['viewer-request', 'ViewerRequestFunction', 'dist/functions/viewer-request/index.mjs'],
-      ['origin-response', 'OriginResponseFunction', 'dist/functions/origin-response/index.mjs'],
+      ['viewer-request', 'ViewerRequestFunction', 'dist/functions/lambda-edge-viewer-request/index.mjs'],
+      ['origin-response', 'OriginResponseFunction', 'dist/functions/lambda-edge-origin-response/index.mjs'],
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('the template loader', () => {
   });
 
   it('refuses a function without an esbuild entry point, naming the function', () => {
-    const t = edit('        EntryPoints: [src/functions/viewer-request/index.ts]\n', '        EntryPoints: [lib/viewer.ts]\n');
+    const t = edit('        EntryPoints: [src/functions/lambda-edge-viewer-request/index.ts]\n', '        EntryPoints: [lib/viewer.ts]\n');
     expect(() => modelTemplate(t)).toThrow(/ViewerRequestFunction\.Metadata\.BuildProperties\.EntryPoints/);
   });
 

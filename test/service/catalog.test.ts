@@ -32,10 +32,10 @@ describe('a signer catalog never holds a title inside another title', () => {
   });
 
   it('is checked when the service is created with a catalog, not per request', () => {
-    const config = { ...loadConfig(signerEnv()), titles: { 'movies/42': '/movies/42/', 'movies/42/bonus': '/movies/42/bonus/' } };
-    const deps = { keys: { getKey: () => Promise.reject(new Error('unused')) }, authenticate: () => Promise.resolve({ ok: false as const, reason: 'missing' as const }) };
-    expect(() => createSignerService({ ...deps, config })).toThrow(ConfigError);
-    expect(() => createSignerService({ ...deps, config: { ...config, titles: { 'movies/42': '/movies/42/' } } })).not.toThrow();
+    const config = loadConfig(signerEnv());
+    const deps = { config, keys: { getKey: () => Promise.reject(new Error('unused')) }, authenticate: () => Promise.resolve({ ok: false as const, reason: 'missing' as const }) };
+    expect(() => createSignerService({ ...deps, local: { titles: { 'movies/42': '/movies/42/', 'movies/42/bonus': '/movies/42/bonus/' } } })).toThrow(ConfigError);
+    expect(() => createSignerService({ ...deps, local: { titles: { 'movies/42': '/movies/42/' } } })).not.toThrow();
   });
 
   it('the local edge refuses to start on an origin folder with nested titles, naming them', async () => {

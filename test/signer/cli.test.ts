@@ -114,3 +114,13 @@ describe('cloudfront-hls sign', () => {
     expect((await run(['sign', '--url', MASTER, '--key-pair-id', KID])).code).toBe(2);
   });
 });
+
+describe('cloudfront-hls sign --help', () => {
+  it('says which URLs it signs as the signer accepts them: http:// as well as https://', async () => {
+    const help = await run(['sign', '--help']);
+    expect(help.out).toMatch(/--url URL\s+the URL to sign \(percent-encoded, absolute http:\/\/ or https:\/\//);
+    const signed = await run(['sign', '--url', 'http://127.0.0.1:8080/movies/42/master.m3u8', '--key-pair-id', KID, '--private-key', join(keyDir, 'rsa-pkcs1.pem')]);
+    expect(signed.code).toBe(0);
+    expect(signed.out).toMatch(/^http:\/\/127\.0\.0\.1:8080\/movies\/42\/master\.m3u8\?Policy=/);
+  });
+});

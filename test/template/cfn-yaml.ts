@@ -4,7 +4,7 @@
  * CloudFormation does (duplicate keys and aliases refused).
  */
 import { parse } from 'yaml';
-import { CFN_TAGS } from '../../src/local-edge/cfn-yaml.js';
+import { CFN_TAGS } from '../../src/local-edge/template/cfn-yaml.js';
 
 /** A parsed template: plain JSON values with intrinsics in long form. */
 export type Template = Record<string, any>;

@@ -27,7 +27,7 @@ export const SUFFIXED_PARAMS = CREDENTIAL_PARAMS.map((p) => `${p}${CREDENTIAL_SU
 /** What the playlist cache key and origin request policy name: every suffixed copy (Expires too) and `_HLS_*`. */
 export const PLAYLIST_KEY_QUERY_STRINGS = playlistKeyQueryStrings();
 
-export const EDGE_FUNCTIONS = { ViewerRequestFunction: 'viewer-request', OriginResponseFunction: 'origin-response' } as const;
+export const EDGE_FUNCTIONS = { ViewerRequestFunction: 'lambda-edge-viewer-request', OriginResponseFunction: 'lambda-edge-origin-response' } as const;
 
 const ref = (v: unknown): string | undefined =>
   v !== null && typeof v === 'object' && 'Ref' in v && typeof (v as { Ref: unknown }).Ref === 'string' ? (v as { Ref: string }).Ref : undefined;
@@ -170,7 +170,7 @@ export function edgeFunctionProblems(template: Template): string[] {
     if (p.Runtime !== 'nodejs22.x') problems.push(`${id}: Runtime ${p.Runtime}, expected nodejs22.x`);
     if (p.Architectures !== undefined && JSON.stringify(p.Architectures) !== '["x86_64"]') problems.push(`${id}: Lambda@Edge runs x86_64 only`);
     if (typeof p.AutoPublishAlias !== 'string' || p.AutoPublishAlias === '') problems.push(`${id}: no AutoPublishAlias (associations need a version)`);
-    const isViewer = dir === 'viewer-request';
+    const isViewer = dir === 'lambda-edge-viewer-request';
     if (!(Number(p.Timeout) >= 1 && Number(p.Timeout) <= (isViewer ? 5 : 30))) problems.push(`${id}: Timeout ${p.Timeout} outside Lambda@Edge limits`);
     if (!(Number(p.MemorySize) >= 128 && Number(p.MemorySize) <= (isViewer ? 128 : 10240))) problems.push(`${id}: MemorySize ${p.MemorySize} outside Lambda@Edge limits`);
     const meta = res.Metadata ?? {};

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPublicKey } from '../../signer/index.js';
-import { ensureDevKeys, projectRoot, startLocalEdge } from '../../local-edge/index.js';
-import type { AccessLogEntry, LocalEdge, LocalEdgeOptions } from '../../local-edge/index.js';
+import { discoverTitles, ensureDevKeys, projectRoot, selectBehavior, startLocalEdge } from '../../local-edge/index.js';
+import type { AccessLogEntry, DistributionModel, LocalEdge, LocalEdgeOptions } from '../../local-edge/index.js';
 import type { CliIo, Command } from '../command.js';
 
 const HELP = `Usage: cloudfront-hls serve [options]
@@ -27,13 +27,18 @@ Options:
                            the origin (default: the sample stream in sample/). s3:// without --s3-endpoint
                            starts a local S3 server and uploads the sample stream into BUCKET. http(s)://
                            fronts a running HTTP server (a live packager) as a custom origin.
-  --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET (path-style)
+  --s3-endpoint URL        an S3-compatible endpoint for --origin s3://BUCKET; the origin-response bundle's
+                           reads reach it with the bucket's S3 host in Host (virtual-hosted, as in AWS)
   --template FILE          CloudFormation/SAM template (default: template.yaml)
-  --param NAME=VALUE       template parameter override (repeatable)
+  --param NAME=VALUE       template parameter override (repeatable); the name must be a parameter of the
+                           template and the value one of its AllowedValues, as CloudFormation checks them.
+                           --param ViewerRequestKind=cloudfront-function runs the viewer-request rule as the
+                           CloudFront Function instead of Lambda@Edge (the startup lines say which runs)
   --public-key FILE        trusted public key PEM (repeatable; pairs with --key-pair-id in order).
                            Default: the dev key pair in .dev-keys/, generated on first run.
   --key-pair-id ID         Key-Pair-Id of the --public-key at the same position
-  --master PATH            the master playlist path to sign and print (default /master.m3u8)
+  --master PATH            the master playlist path to sign and print (default /master.m3u8; with a folder of
+                           titles as --origin, the first master found, and the others are listed)
   --ttl SECONDS            lifetime of the printed signed URL and dev viewer token (default 43200 = 12 h)
   --quiet                  no access log or signer log lines
   -h, --help               this help
@@ -54,7 +59,8 @@ function logLine(entry: AccessLogEntry): string {
 interface ServeSettings {
   port: number;
   ttl: number;
-  master: string;
+  /** `--master`; undefined: /master.m3u8, or the masters found in a folder origin. */
+  master: string | undefined;
   parameters: Record<string, string>;
   template: string | undefined;
   origin: string | undefined;
@@ -87,8 +93,8 @@ function parseServeArgs(argv: string[]): ServeSettings {
   const ttl = values.ttl === undefined ? 43200 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
   if (values['s3-endpoint'] !== undefined && !values.origin?.startsWith('s3://')) throw new UsageError('--s3-endpoint needs --origin s3://BUCKET');
-  const master = values.master ?? '/master.m3u8';
-  if (!master.startsWith('/')) throw new UsageError('--master must be a path starting with /');
+  const master = values.master;
+  if (master !== undefined && !master.startsWith('/')) throw new UsageError('--master must be a path starting with /');
   const parameters: Record<string, string> = {};
   for (const param of values.param ?? []) {
     const eq = param.indexOf('=');
@@ -135,10 +141,37 @@ function edgeOptionsFor(settings: ServeSettings, root: string, io: CliIo): { opt
   return { options, devKeyNote };
 }
 
+/** Which viewer-request function runs on `path` (template parameter ViewerRequestKind chooses in template.yaml). */
+export function viewerRequestKindLine(model: DistributionModel, path: string): string {
+  const behavior = selectBehavior(model.behaviors, path);
+  const cf = behavior.cloudFrontFunctions.find((f) => f.eventType === 'viewer-request');
+  if (cf !== undefined) return `viewer-request on ${path}: CloudFront Function ${cf.functionId} (${cf.runtime})`;
+  const lambda = behavior.functions.find((f) => f.eventType === 'viewer-request');
+  if (lambda !== undefined) return `viewer-request on ${path}: Lambda@Edge ${lambda.functionId} (${lambda.bundle})`;
+  return `viewer-request on ${path}: none`;
+}
+
+const DEFAULT_MASTER = '/master.m3u8';
+
+/**
+ * The master playlist to sign: `--master`, else /master.m3u8 when a folder origin has it at its root (or the
+ * origin is not a folder), else the masters found in the folder's titles, the first one signed.
+ */
+export function mastersToPrint(settings: Pick<ServeSettings, 'master' | 'origin'>, folder: string | undefined): { master: string; found: string[] } {
+  if (settings.master !== undefined || folder === undefined) return { master: settings.master ?? DEFAULT_MASTER, found: [] };
+  const found = Object.values(discoverTitles(folder, 'master.m3u8')).map((titleFolder) => `${titleFolder}master.m3u8`);
+  if (found.length === 0 || found.includes(DEFAULT_MASTER)) return { master: DEFAULT_MASTER, found: [] };
+  return { master: found[0]!, found };
+}
+
 /** What to open or paste: the signed master URL, a URL that must fail, the player, the signer and its dev token. */
 function printStartup(edge: LocalEdge, settings: ServeSettings, canSign: boolean, out: (line: string) => void): void {
-  const { master, ttl } = settings;
+  const { ttl } = settings;
+  const folder = settings.origin === undefined || settings.origin.startsWith('s3://') ? undefined : resolve(settings.origin);
+  const { master, found } = mastersToPrint(settings, folder);
   out(`listening ${edge.url}`);
+  out(viewerRequestKindLine(edge.model, master));
+  if (found.length > 0) out(`no ${DEFAULT_MASTER} at the origin's root; masters found (${found.length}): ${found.join(', ')}`);
   if (canSign) {
     const signed = edge.sign(master, { expires: Math.floor(Date.now() / 1000) + ttl });
     out(`signed master URL (valid ${Math.round(ttl / 3600)} h): ${signed}`);

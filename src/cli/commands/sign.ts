@@ -10,7 +10,8 @@ const HELP = `Usage: cloudfront-hls sign --url URL --key-pair-id ID --private-ke
 Prints a CloudFront signed URL (custom policy by default) or, with --cookies, the Set-Cookie values.
 
 Options:
-  --url URL               the URL to sign (percent-encoded, absolute https://)
+  --url URL               the URL to sign (percent-encoded, absolute http:// or https://: the local edge
+                          serves http://127.0.0.1, this template's distribution https://)
   --key-pair-id ID        the CloudFront public key ID (in a trusted key group of the distribution)
   --private-key FILE      PEM private key: PKCS#1 or PKCS#8, RSA-2048 or ECDSA P-256
   --passphrase-env NAME   read the passphrase of an encrypted key from environment variable NAME
