@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..');
 /** The runtime names of the library; type-only exports leave no trace at runtime and are checked by tsc. */
 const PUBLIC_VALUES = [
   'CREDENTIAL_PARAMS', 'CREDENTIAL_SUFFIX', 'CloudFrontHlsError', 'ERROR_CODES', 'InvalidOptionError', 'KeyFormatError',
-  'NotAPlaylistError', 'SigningInputError', 'UnsafePlaylistError', 'assertPlaylist', 'cannedPolicyJson',
+  'NotAPlaylistError', 'REFUSAL_MESSAGES', 'SigningInputError', 'UnsafePlaylistError', 'assertPlaylist', 'cannedPolicyJson',
   'cloudFrontErrorXml', 'customPolicyJson', 'folderResource', 'generateKeyPair', 'isPlaylist', 'loadPrivateKey',
   'loadPublicKey', 'publicKeyPem', 'readCredentials', 'rewritePlaylist', 'rewritePlaylistDetailed',
   'rewritePlaylistInChunks', 'setCookieHeaders', 'signCookies', 'signDetailed', 'signUrl', 'suffixedQuery',
