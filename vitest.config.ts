@@ -13,6 +13,7 @@ export const SLOW_SUITES = [
   'test/edge/origin-response-s3.test.ts',
   'test/hostile/origin-response-network-faults.test.ts',
   'test/hostile/differential.test.ts',
+  'test/hostile/players.test.ts',
   'test/hostile/pathological.test.ts',
 ];
 
