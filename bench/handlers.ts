@@ -13,6 +13,7 @@ import type { CloudFrontRequestEvent, CloudFrontResponseEvent } from 'aws-lambda
 import { handler as viewerRequest } from '../src/edge/viewer-request.js';
 import { handler as originResponse } from '../src/edge/origin-response.js';
 import { setLogSink } from '../src/edge/log.js';
+import { setMetricSink } from '../src/metrics/emf.js';
 import { CFHLS_HEADERS } from '../src/cloudfront/index.js';
 import { atEndpoint, md5Etag, s3Object, startFaultyS3, useCredentials } from '../test/helpers/s3.js';
 import { multivariantPlaylist, vodPlaylist } from './generate.js';
@@ -107,6 +108,8 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
   const previousSink = setLogSink(() => {
     logLines++; // the JSON line is still built and redacted; only the write to stdout is skipped
   });
+  // The metric record of each call likewise: built, not written.
+  const previousMetricSink = setMetricSink(() => {});
   const s3 = await startFaultyS3();
   const restoreEnv = useCredentials();
   try {
@@ -185,5 +188,6 @@ export async function run(opts: BenchOptions): Promise<HandlersSection> {
     restoreEnv();
     await s3.close();
     setLogSink(previousSink);
+    setMetricSink(previousMetricSink);
   }
 }

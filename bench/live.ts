@@ -33,10 +33,11 @@ export interface LiveRun {
 
 /** `viewers` players reloading the playlist every target duration for `seconds`, starts spread over one target. */
 export async function measure(viewers: number, shared: boolean, seconds: number): Promise<LiveRun> {
-  // The edge functions run in this process and write a JSON line per playlist to stdout: not bench output.
+  // The edge functions run in this process and write a JSON log line and a metric record per playlist to stdout:
+  // not bench output.
   const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    (typeof chunk === 'string' && chunk.startsWith('{"level":') ? true : write(chunk, ...rest))) as typeof process.stdout.write;
+    (typeof chunk === 'string' && (chunk.startsWith('{"level":') || chunk.startsWith('{"_aws":')) ? true : write(chunk, ...rest))) as typeof process.stdout.write;
   try {
     return await measureQuietly(viewers, shared, seconds);
   } finally {

@@ -61,14 +61,15 @@ function testSigners(): NonNullable<typeof signers> {
 let quieted = false;
 /**
  * The edge bundles log one JSON line per playlist straight to process.stdout (as on Lambda), which vitest does
- * not capture; hundreds of `"level":"info"` lines would bury the test summaries. Warnings and errors still show.
+ * not capture; hundreds of `"level":"info"` lines and metric records (`"_aws"`) would bury the test summaries. Warnings
+ * and errors still show.
  */
 function quietFunctionInfoLogs(): void {
   if (quieted) return;
   quieted = true;
   const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === 'string' && /^\{"level":"(?:info|debug)"/.test(chunk)) return true;
+    if (typeof chunk === 'string' && /^\{(?:"level":"(?:info|debug)"|"_aws":)/.test(chunk)) return true;
     return write(chunk, ...rest);
   }) as typeof process.stdout.write;
 }
