@@ -5,7 +5,7 @@
  * permissive way any player reads it (see ./lines.ts, ./variables.ts, ./readings.ts), so a reading nobody
  * foresaw in the writer still meets this check before a byte leaves.
  */
-import { emptyFacts, inspectLine, stopTable } from './lines.js';
+import { emptyFacts, inspectLine, plainLine, stopTable } from './lines.js';
 import type { LineFacts } from './lines.js';
 import { judgeLine } from './places.js';
 import { destination } from './readings.js';
@@ -53,6 +53,12 @@ export class OutputChecker {
       let end = nl;
       if (end > pos && piece.charCodeAt(end - 1) === 0x0d) end--;
       this.#line++;
+      const plain = plainLine(piece, pos, end, this.#state.options, this.#stops);
+      if (plain !== 'read') {
+        if (plain === 'credentialed') this.#state.credentialsSeen = true;
+        pos = nl + 1;
+        continue;
+      }
       const facts: LineFacts | string = inspectLine(piece, pos, end, this.#state.options, this.#stops, this.#facts);
       const failure = typeof facts === 'string' ? facts : judgeLine(piece, facts, this.#state);
       if (failure !== undefined) this.#verdict = { failure: failure as CheckFailure, line: this.#line };

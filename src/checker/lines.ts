@@ -96,6 +96,55 @@ export function inspectLine(text: string, start: number, end: number, options: C
   return facts;
 }
 
+/**
+ * The two shapes most lines of a playlist have, recognised in one pass without building facts: a tag or comment
+ * with nothing the rules look at (`#EXTINF:6.006,`), and a relative URI line with the written credentials as its whole
+ * query (`v/seg_01.m4s?Policy=...`): no stop character but the credentials, no `:` before the path's first `/` or
+ * `?`, not `//`, so every reader resolves it on the playlist's host. Anything else, or any doubt, is 'read': the
+ * full reading (inspectLine, then judgeLine) decides. Reading the full way gives the same verdict on these shapes.
+ */
+export function plainLine(text: string, start: number, end: number, options: CheckOptions, stops: Uint8Array): 'plain' | 'credentialed' | 'read' {
+  if (start === end) return 'plain';
+  const first = text.charCodeAt(start);
+  if (first === 0x23 /* # */) {
+    // Tags that change how later lines read are never plain: #EXT-X-DEFINE, #EXT-X-CONTENT-STEERING.
+    if (text.charCodeAt(start + 4) === 0x2d /* - */ && (text.charCodeAt(start + 7) === 0x44 /* D */ || text.charCodeAt(start + 7) === 0x43 /* C */)) return 'read';
+    return quietRun(text, start + 1, end, options, stops) === end ? 'plain' : 'read';
+  }
+  if (first === 0x20 || first === 0x09 || (first === 0x2f && text.charCodeAt(start + 1) === 0x2f)) return 'read';
+  const { written, secrets } = options;
+  const writtenFirst = written.charCodeAt(0);
+  let pathEnded = false;
+  let i = start;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */) pathEnded = true;
+    else if (c === 0x3a /* : */ && !pathEnded) return 'read';
+    if (c < 128 && stops[c] === 0) continue;
+    if (c === writtenFirst) break;
+    if (c >= 128 || !isSecretFirst(c, secrets) || secretAt(text, i, c, secrets) > 0) return 'read';
+  }
+  if (i === end || text.charCodeAt(i - 1) !== 0x3f /* ? */ || i + written.length !== end || !at(text, i, written)) return 'read';
+  return 'credentialed';
+}
+
+/**
+ * The end of the run of text[from, to) with no stop character; a secret's first letter that starts no secret does
+ * not stop it (the Policy value starts `eyJ`, and `e` is common).
+ */
+function quietRun(text: string, from: number, to: number, options: CheckOptions, stops: Uint8Array): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && stops[c] === 0) continue;
+    if (c >= 128 || c === options.written.charCodeAt(0) || secretAt(text, i, c, options.secrets) > 0 || !isSecretFirst(c, options.secrets)) return i;
+  }
+  return to;
+}
+
+function isSecretFirst(c: number, secrets: readonly string[]): boolean {
+  return secrets.some((s) => s.charCodeAt(0) === c);
+}
+
 /** Length of the secret starting at text[i] (first code unit `c`), or 0. */
 function secretAt(text: string, i: number, c: number, secrets: readonly string[]): number {
   for (const s of secrets) {

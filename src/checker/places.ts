@@ -39,7 +39,7 @@ export function judgeLine(text: string, f: LineFacts, s: CheckState): CheckFailu
   if (!carriesCredentials(f, s)) return noteUnjudged(f.references, s);
   s.credentialsSeen = true;
   if (colon === -1 || colon > f.end) return 'credential-outside-uri';
-  if (tag === PREFETCH_TAG) return judgeUri(text, colon + 1, trimEnd(text, colon + 1, f.end), f, s);
+  if (tag === PREFETCH_TAG) return judgeUri(text, trimStart(text, colon + 1, f.end), trimEnd(text, colon + 1, f.end), f, s);
   const kinds = URI_ATTRIBUTES.get(tag);
   if (kinds === undefined) return 'credential-outside-uri';
   return tagLine(text, f, colon + 1, kinds, tag, s);
@@ -130,6 +130,12 @@ function noteUnjudged(references: readonly Reference[], s: CheckState): CheckFai
 
 function marksOf(f: LineFacts): number[] {
   return f.marks.slice(0, f.markCount);
+}
+
+/** Spaces and tabs around a URI are trimmed by every reader alike (any other white space is judged unstable). */
+function trimStart(text: string, start: number, end: number): number {
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  return start;
 }
 
 function trimEnd(text: string, start: number, end: number): number {

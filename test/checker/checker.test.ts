@@ -89,6 +89,24 @@ describe('the post-condition on what the rewriter writes', () => {
     expect(check(text)).toBeUndefined();
   });
 
+  it('reads a #EXT-X-PREFETCH value with spaces or tabs around it as the writer does (found by the property tests)', () => {
+    expect(check(MEDIA(`#EXT-X-PREFETCH: seg9.ts?${CREDS}`))).toBeUndefined();
+    expect(check(MEDIA(`#EXT-X-PREFETCH:\t//evil.example/x.ts?${CREDS}`))).toBe('foreign-host');
+  });
+
+  it('judges in full the lines that start like the plain shapes of the fast path and are not', () => {
+    // Each line below starts like a plain line and is not one: the full reading must still catch it.
+    expect(check(MEDIA(`#EXTINF:4,
+seg.ts?${CREDS}#frag//evil.example`))).toBeUndefined();
+    expect(check(MEDIA(`#EXTINF:4,
+https:evil.example/x.ts?${CREDS}`))).toBe('foreign-host');
+    expect(check(MEDIA(`#EXTINF:4,
+seg.ts?${CREDS}&${CREDS}`))).toBeUndefined();
+    expect(check(MEDIA(`#EXTINF:4,${value('Signature')}`))).toBe('credential-outside-uri');
+    expect(check(MEDIA(`#EXTINF:4,
+seg${value('Policy')}.ts?${CREDS}`))).toBeUndefined();
+  });
+
   it('accepts the compact form, and refuses its variable in a foreign URI or outside any URI', () => {
     const compact = `#EXTM3U\n#EXT-X-VERSION:8\n#EXT-X-DEFINE:NAME="cfhls",VALUE="${CREDS}"\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\na.ts?{$cfhls}\n`;
     expect(check(compact)).toBeUndefined();
