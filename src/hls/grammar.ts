@@ -89,7 +89,8 @@ export function parseAttributeList(line: string, start: number): Attribute[] | u
     const eq = line.indexOf('=', pos);
     if (eq === -1) return line.slice(pos).trim() === '' ? attributes : undefined;
     const name = line.slice(pos, eq).trim();
-    if (name.includes(',')) return undefined;
+    // An empty name (`=X`) is read by hls.js as part of a longer one: readers disagree, so the list is unreadable.
+    if (name === '' || name.includes(',')) return undefined;
     let valueStart = eq + 1;
     while (valueStart < length && isBlank(line.charCodeAt(valueStart))) valueStart++;
     let strict = valueStart === eq + 1;

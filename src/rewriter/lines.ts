@@ -92,9 +92,10 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
     return line.slice(start);
   }
   const duplicated = duplicateName(attributes) !== undefined;
-  // A quote inside an unquoted value: readers that start reading mid-line (hls.js's multivariant regexes) could
-  // pair it with another quote, so every URI of the line is withheld, as for a loose attribute.
-  const strayQuote = attributes.some((a) => !a.quoted && line.slice(a.valueStart, a.valueEnd).includes('"'));
+  // Whitespace at any attribute's `=` or after its closing quote, or a quote inside an unquoted value: readers that
+  // read such an attribute differently (hls.js keeps the quotes) or start mid-line (its multivariant regexes) could
+  // pair the quotes otherwise, so every URI of the line is withheld, not only a loose one.
+  const loose = attributes.some((a) => !a.strict || (!a.quoted && line.slice(a.valueStart, a.valueEnd).includes('"')));
   let out = '';
   let pos = start;
   for (const a of attributes) {
@@ -106,7 +107,7 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
       withhold('duplicate-attribute', ctx);
       continue;
     }
-    if (!a.strict || strayQuote) {
+    if (loose) {
       withhold('loose-attribute', ctx);
       continue;
     }

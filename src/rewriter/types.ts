@@ -54,8 +54,8 @@ export type SkipReason = 'canned-policy' | 'no-credentials';
  *   `https:evil/x`, `1a://x` through unresolved and the browser resolves them against the page).
  * - `extra-slashes`: `///host` or `https:///host`, read as a host by some resolvers and a path by others.
  * - `duplicate-attribute`: the tag repeats an attribute (hls.js keeps the last, others the first).
- * - `loose-attribute`: whitespace between `=` and the quoted value, or after its closing quote (hls.js then
- *   reads the quotes as part of the value), or a `"` inside another attribute's unquoted value.
+ * - `loose-attribute`: whitespace between `=` and a quoted value, or after its closing quote (hls.js then reads
+ *   the quotes as part of the value), or a `"` inside an unquoted value, in any attribute of the tag.
  * - `ambiguous-variable`: a `{$name}` whose value players could read differently (redefined, duplicated or
  *   unquoted EXT-X-DEFINE attributes, a VALUE that itself holds a reference).
  */

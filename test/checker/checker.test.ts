@@ -89,6 +89,22 @@ describe('the post-condition on what the rewriter writes', () => {
     expect(check(text)).toBeUndefined();
   });
 
+  it('agrees with the writer on a tag whose attribute list starts with "=" (found by the property tests): no credentials, no refusal', () => {
+    const text = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-PRELOAD-HINT:=TYPE=MAP,URI="file-init.mp4"\n#EXTINF:4,\na.ts\n';
+    const out = rewritePlaylistDetailed(text, { url: VIEWER_URL });
+    expect(out.refused).toBeUndefined();
+    expect(out.text).toContain('URI="file-init.mp4"\n');
+    expect(out.text).toContain(`a.ts?${CREDS}`);
+  });
+
+  it('agrees with the writer on a tag with whitespace at another attribute\'s "=" (found by the property tests): withheld, not refused', () => {
+    const text = '#EXTM3U\n#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID= "500kbs",NAME="a",URI="a/index.m3u8"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n';
+    const out = rewritePlaylistDetailed(text, { url: VIEWER_URL });
+    expect(out.refused).toBeUndefined();
+    expect(out.withheld).toEqual({ 'loose-attribute': 1 });
+    expect(out.text).toContain(`v.m3u8?${CREDS}`);
+  });
+
   it('reads a #EXT-X-PREFETCH value with spaces or tabs around it as the writer does (found by the property tests)', () => {
     expect(check(MEDIA(`#EXT-X-PREFETCH: seg9.ts?${CREDS}`))).toBeUndefined();
     expect(check(MEDIA(`#EXT-X-PREFETCH:\t//evil.example/x.ts?${CREDS}`))).toBe('foreign-host');
