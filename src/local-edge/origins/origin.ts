@@ -4,6 +4,7 @@
  */
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -121,7 +122,7 @@ export async function startFolderOrigin(dir: string): Promise<Origin> {
         sslProtocols: ['TLSv1.2'],
       },
     }),
-    fetch: (uri, query, headers) => httpGet(port, `${uri}${query ? `?${query}` : ''}`, headers),
+    fetch: (uri, query, headers) => originGet({ protocol: 'http', host: '127.0.0.1', port }, `${uri}${query ? `?${query}` : ''}`, headers),
     describe: () => `folder ${relative(process.cwd(), root) || '.'} (custom origin http://127.0.0.1:${port})`,
     close: () => new Promise<void>((ok) => {
       server.closeAllConnections();
@@ -130,9 +131,18 @@ export async function startFolderOrigin(dir: string): Promise<Origin> {
   };
 }
 
-function httpGet(port: number, path: string, headers: Record<string, string>): Promise<OriginResponse> {
+/** Where an HTTP origin listens: scheme, host and port (CloudFront's custom origin settings). */
+export interface OriginAddress {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+/** One GET to an HTTP origin, the whole body read; raw header pairs kept in order. Shared by both HTTP origins. */
+export function originGet(target: OriginAddress, path: string, headers: Record<string, string>): Promise<OriginResponse> {
+  const send = target.protocol === 'https' ? httpsRequest : httpRequest;
   return new Promise((resolvePromise, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers, timeout: 30_000 }, (res) => {
+    const req = send({ host: target.host, port: target.port, path, method: 'GET', headers, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -148,7 +158,8 @@ function httpGet(port: number, path: string, headers: Record<string, string>): P
   });
 }
 
-function cfHeaders(headers: Record<string, string>): Record<string, Array<{ key: string; value: string }>> {
+/** Origin custom headers in CloudFront's event shape. */
+export function cfHeaders(headers: Record<string, string>): Record<string, Array<{ key: string; value: string }>> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), [{ key: name, value }]]));
 }
 
