@@ -33,11 +33,16 @@ const URL_TOOLKIT_SCHEME = /^[a-zA-Z0-9+\-.]+:/;
 function hostReached(text: string, playlistUrl: string): string {
   const trimmed = text.trim();
   const base = URL_TOOLKIT_SCHEME.test(trimmed) ? PAGE_URL : playlistUrl;
+  return resolvedOrigin(trimmed, base) ?? 'unparsable';
+}
+
+/** `scheme://host` that WHATWG URL resolves `uri` to against `base`, or undefined when it does not parse (nothing is fetched). */
+function resolvedOrigin(uri: string, base: string): string | undefined {
   try {
-    const url = new URL(trimmed, base);
+    const url = new URL(uri, base);
     return `${url.protocol}//${url.host}`;
   } catch {
-    return 'unparsable';
+    return undefined;
   }
 }
 
@@ -248,14 +253,8 @@ export function whatwgLeak(output: string, playlistUrl: string): string | undefi
     for (const line of text.split(/\r?\n/)) {
       for (const piece of piecesOf(line)) {
         if (!carriesCredential(piece)) continue;
-        let origin: string;
-        try {
-          const url = new URL(piece, playlistUrl);
-          origin = `${url.protocol}//${url.host}`;
-        } catch {
-          continue; // nothing is fetched
-        }
-        if (!allowedOrigin(origin)) return `${wins} definition wins: ${JSON.stringify(piece.slice(0, 200))} reaches ${origin}`;
+        const origin = resolvedOrigin(piece, playlistUrl);
+        if (origin !== undefined && !allowedOrigin(origin)) return `${wins} definition wins: ${JSON.stringify(piece.slice(0, 200))} reaches ${origin}`;
       }
     }
   }
@@ -274,14 +273,8 @@ export function lineReaderLeak(output: string, playlistUrl: string): string | un
     const uris = line.startsWith('#') ? [...line.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]!) : line === '' ? [] : [line];
     for (const uri of uris) {
       if (!carriesCredential(uri)) continue;
-      let origin: string;
-      try {
-        const url = new URL(uri, playlistUrl);
-        origin = `${url.protocol}//${url.host}`;
-      } catch {
-        continue; // nothing is fetched
-      }
-      if (!allowedOrigin(origin)) return `a CR/LF line reader sends ${JSON.stringify(uri.slice(0, 200))} to ${origin}`;
+      const origin = resolvedOrigin(uri, playlistUrl);
+      if (origin !== undefined && !allowedOrigin(origin)) return `a CR/LF line reader sends ${JSON.stringify(uri.slice(0, 200))} to ${origin}`;
     }
   }
   return undefined;
