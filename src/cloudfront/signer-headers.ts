@@ -6,19 +6,16 @@
  */
 import { CFHLS_HEADERS } from './cfhls-headers.js';
 
+// CloudFront Functions and the signer's events see header names in lower case; the names are written in
+// cfhls-headers.ts.
 export const SIGNER_HEADERS = {
   /** The viewer's Authorization value, copied. */
-  authorization: lowerCase(CFHLS_HEADERS.authorization),
+  authorization: CFHLS_HEADERS.authorization.toLowerCase(),
   /** The distribution's own domain, from the event context (never the viewer's Host). */
-  viewerHost: lowerCase(CFHLS_HEADERS.viewerHost),
+  viewerHost: CFHLS_HEADERS.viewerHost.toLowerCase(),
   /** The viewer's IP address, from the event. */
-  viewerIp: lowerCase(CFHLS_HEADERS.viewerIp),
+  viewerIp: CFHLS_HEADERS.viewerIp.toLowerCase(),
 } as const;
-
-/** CloudFront Functions and Lambda events see header names in lower case; the names are written in cfhls-headers.ts. */
-function lowerCase(name: string): string {
-  return name.toLowerCase();
-}
 
 /** Longest Authorization value let through: a JWT from Cognito, Auth0 or Okta is 1-3 KB; 8 KB leaves room. */
 export const MAX_AUTHORIZATION_CHARS = 8192;

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { JWTPayload } from 'jose';
-import { CFHLS_HEADERS } from '../cloudfront/index.js';
+import { SIGNER_HEADERS } from '../cloudfront/signer-headers.js';
 import { signDetailed } from '../signer/sign.js';
 import type { Authenticator } from './auth.js';
 import { assertNoNestedTitles } from './catalog.js';
@@ -87,9 +87,9 @@ export function clientIpOf(req: ServiceRequest): string | undefined {
  * a local server), a caller can set them: the token is verified all the same, and the host only matters when
  * CFHLS_DISTRIBUTION_DOMAIN is unset, so set it for such deployments.
  */
-const AUTHORIZATION_HEADER = CFHLS_HEADERS.authorization.toLowerCase();
-const VIEWER_HOST_HEADER = CFHLS_HEADERS.viewerHost.toLowerCase();
-const VIEWER_IP_HEADER = CFHLS_HEADERS.viewerIp.toLowerCase();
+const AUTHORIZATION_HEADER = SIGNER_HEADERS.authorization;
+const VIEWER_HOST_HEADER = SIGNER_HEADERS.viewerHost;
+const VIEWER_IP_HEADER = SIGNER_HEADERS.viewerIp;
 /** A loopback host with an optional port; accepted only with `local.loopbackHttp` (the local edge). */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 
