@@ -102,12 +102,18 @@ export class CredentialWriter {
     const query = head.slice(q + 1);
     let kept = query;
     if (query.includes('=')) {
-      const pieces = query.split('&');
-      const keep = pieces.filter((piece) => {
+      const isCredential = (piece: string): boolean => {
         const eq = piece.indexOf('=');
-        return !this.#paramNames.has(eq === -1 ? piece : piece.slice(0, eq));
-      });
-      if (keep.length !== pieces.length) kept = keep.join('&');
+        return this.#paramNames.has(eq === -1 ? piece : piece.slice(0, eq));
+      };
+      const pieces = query.split('&');
+      const keep = pieces.filter((piece) => !isCredential(piece));
+      if (keep.length !== pieces.length) {
+        kept = keep.join('&');
+        // Credentials we wrote last stood after a '&' that may have been the query's own (`x=1&&` was written
+        // `x=1&&Policy=...`): keep that '&', so rewriting twice equals rewriting once.
+        if (keep.length > 0 && isCredential(pieces.at(-1) ?? '')) kept += '&';
+      }
     }
     const separator = kept === '' || kept.endsWith('&') ? '' : '&';
     return `${path}?${kept}${separator}${credentials}${fragment}`;

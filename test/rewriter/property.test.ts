@@ -76,6 +76,22 @@ describe('rewriter properties over generated playlists', () => {
     );
   });
 
+  it('is idempotent on any query made of empty pieces, plain params and stale credentials', () => {
+    // A query's own trailing '&'s ('x=1&&') and stale credentials in any place: the second rewrite must find the
+    // first one's output unchanged ('a.ts?&' once lost its '&' on the second pass).
+    const piece = fc.constantFrom('', 'x=1', 'y', 'Policy=old', 'Signature=old', 'Key-Pair-Id=K0');
+    const query = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join('&'));
+    fc.assert(
+      fc.property(query, (q) => {
+        const text = `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\na.ts?${q}\n#EXT-X-ENDLIST\n`;
+        const once = rewritePlaylistDetailed(text, OPTIONS).text;
+        expect(once).toContain('a.ts?');
+        expect(rewritePlaylistDetailed(once, OPTIONS).text).toBe(once);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('puts credentials only on https URIs of the viewer host, exactly once each, and counts them', () => {
     fc.assert(
       fc.property(playlist, (text) => {
