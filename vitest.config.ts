@@ -32,6 +32,13 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**', ...SLOW_SUITES],
     // Worker threads start faster than forked processes; the slow suites, which measure heaps, keep forks.
     pool: 'threads',
+    // vitest's default leaves one core idle (2 cores here: one worker); every core runs a worker instead.
+    maxWorkers: '100%',
+    // Files in a worker share one module graph instead of re-importing the bundles, the SDK and fast-check for
+    // each file (import time was half the run). So a file must leave nothing behind: AWS client mocks go through
+    // test/helpers/aws-mock.ts (restored after the file), env stubs and spies are undone in the file's hooks, and
+    // test/setup.ts wraps stdout once. docs/testing.md says how to hunt a leak (--isolate, --sequence.shuffle).
+    isolate: false,
     coverage: {
       // `npm run test:coverage` (and .ci/run): the core must stay tested. Thresholds sit a little under the
       // figures measured when they were set (docs/testing.md, "Coverage"), so a change that leaves new core

@@ -4,7 +4,6 @@
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatLine, parseSince, REDISCOVER_EVERY, runLogs } from '../../src/cli/commands/logs.js';
 import { CANDIDATE_REGIONS, RETRY } from '../../src/cli/commands/logs-fetch.js';
@@ -12,8 +11,9 @@ import type { LogsDeps } from '../../src/cli/commands/logs-fetch.js';
 import { AwsAccessError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from './io.js';
+import { mockAwsClient } from '../helpers/aws-mock.js';
 
-const logs = mockClient(CloudWatchLogsClient);
+const logs = mockAwsClient(CloudWatchLogsClient);
 const UUID = '1c2d3e4f-aaaa-bbbb-cccc-0123456789ab';
 const OR = `/aws/lambda/us-east-1.cfhls-${UUID}-origin-response`;
 const NOW = Date.parse('2026-12-04T12:00:00Z');

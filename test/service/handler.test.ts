@@ -5,14 +5,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { exportJWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifySignedUrl } from '../../src/signer/index.js';
 import { freezeClock } from '../helpers/clock.js';
 import { FIXTURES, idp, KID, NOW_MS, SIGNER_PEM, SIGNER_PUBLIC_PEM, signerEnv, token } from './helpers.js';
+import { mockAwsClient } from '../helpers/aws-mock.js';
 
-const sm = mockClient(SecretsManagerClient);
+const sm = mockAwsClient(SecretsManagerClient);
 let server: Server;
 let jwksUrl: string;
 let jwksHits = 0;

@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPrivateKeyProvider, KeySourceError } from '../../src/service/index.js';
 import { freezeClock } from '../helpers/clock.js';
 import { NOW_MS, SIGNER_PEM } from './helpers.js';
+import { mockAwsClient } from '../helpers/aws-mock.js';
 
-const sm = mockClient(SecretsManagerClient);
-const ssm = mockClient(SSMClient);
+const sm = mockAwsClient(SecretsManagerClient);
+const ssm = mockAwsClient(SSMClient);
 
 freezeClock(NOW_MS);
 beforeEach(() => {

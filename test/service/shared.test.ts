@@ -25,7 +25,11 @@ async function sign(handle: (r: ServiceRequest) => Promise<{ status: number; bod
   return { status: res.status, ...(res.status === 200 ? (JSON.parse(res.body) as { url: string; expiresAt: number }) : { url: '', expiresAt: 0 }) };
 }
 
-const policyOf = (url: string): Record<string, any> => JSON.parse(cfBase64Decode(/[?&]Policy=([^&]+)/.exec(url)?.[1] ?? '')?.toString('utf8') ?? 'null');
+/** The custom policy's one statement, as the signer wrote it. */
+interface PolicyDoc {
+  Statement: Array<{ Resource: string; Condition: Record<string, Record<string, unknown>> }>;
+}
+const policyOf = (url: string): PolicyDoc => JSON.parse(cfBase64Decode(/[?&]Policy=([^&]+)/.exec(url)?.[1] ?? '')?.toString('utf8') ?? 'null');
 
 freezeClock(NOW_MS);
 
@@ -44,9 +48,9 @@ describe('shared credentials (CFHLS_SHARED_WINDOW_SECONDS)', () => {
     expect(a.expiresAt).toBe(sharedExpiry(NOW_MS / 1000 + 1, 600, 300));
     expect(a.expiresAt).toBe(NOW_MS / 1000 + 900);
     expect(a.expiresAt % 300).toBe(0);
-    const statement = policyOf(a.url).Statement[0];
+    const statement = policyOf(a.url).Statement[0]!;
     expect(statement.Condition.IpAddress).toBeUndefined();
-    expect(statement.Condition.DateLessThan['AWS:EpochTime']).toBe(a.expiresAt);
+    expect(statement.Condition.DateLessThan?.['AWS:EpochTime']).toBe(a.expiresAt);
     // CloudFront accepts it for the title's segments from any address.
     const seg = a.url.replace('master.m3u8', 'v1/seg0.ts');
     expect(verifySignedUrl(seg, { keys: { [KID]: ecdsa.publicKey }, now: NOW_MS + 300_000, clientIp: '203.0.113.9' })).toMatchObject({ ok: true });
@@ -72,7 +76,7 @@ describe('shared credentials (CFHLS_SHARED_WINDOW_SECONDS)', () => {
     const a = await sign(handle, { ip: '198.51.100.7' });
     const b = await sign(handle, { ip: '198.51.100.8' });
     expect(a.url).not.toBe(b.url);
-    expect(policyOf(a.url).Statement[0].Condition.IpAddress).toEqual({ 'AWS:SourceIp': '198.51.100.7/32' });
+    expect(policyOf(a.url).Statement[0]?.Condition.IpAddress).toEqual({ 'AWS:SourceIp': '198.51.100.7/32' });
     expect(a.expiresAt).toBe(NOW_MS / 1000 + 21_600);
   });
 

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, normalizePrefix, planUpload, uploadHeaders, uploadPlan } from '../../scripts/upload-lib.mjs';
+import { mockAwsClient } from '../helpers/aws-mock.js';
 
-const s3 = mockClient(S3Client);
+const s3 = mockAwsClient(S3Client);
 beforeEach(() => s3.reset());
 
 /** A small HLS folder: multivariant playlist, one variant with TS segments, one fMP4 with init, a key, a hidden file. */

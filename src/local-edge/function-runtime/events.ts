@@ -44,14 +44,20 @@ export interface LoadedFunction {
   handler: EdgeHandler;
 }
 
+let loads = 0;
+
 /** Imports a built bundle; a missing file is a startup error that says how to build it. */
 export async function loadFunction(root: string, functionId: string, bundle: string): Promise<LoadedFunction> {
   const file = join(root, bundle);
   if (!existsSync(file)) {
     throw new LocalEdgeConfigError(`${functionId}: ${bundle} is missing; run \`npm run build\` (node scripts/build.mjs) first`);
   }
-  // The mtime in the URL makes a rebuilt bundle load fresh in a long-lived process.
-  const mod = (await import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`)) as { handler?: unknown };
+  // Each load is a new module instance, as each deployment starts cold containers: a second local edge in the same
+  // process (tests start many) must not find the first one's warm state (origin-response's playlist cache, memoised
+  // keys). The mtime also shows a rebuilt bundle in the URL.
+  loads += 1;
+  const url = `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}&load=${loads}`;
+  const mod = (await import(url)) as { handler?: unknown };
   if (typeof mod.handler !== 'function') throw new LocalEdgeConfigError(`${functionId}: ${bundle} does not export a handler function`);
   return { functionId, bundle, handler: mod.handler as EdgeHandler };
 }
