@@ -1,6 +1,6 @@
 /** CloudFront access logs (StandardLogs=true): optional, private, expiring, and without any credential-bearing field. */
 import { describe, expect, it } from 'vitest';
-import { readTemplate } from './checks.js';
+import { readTemplate } from './template-file.js';
 
 const { template } = readTemplate();
 const r = template.Resources;

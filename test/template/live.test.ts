@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readTemplate, resolveValue } from './checks.js';
-import type { Deployment } from './checks.js';
+import { resolveValue } from './deployment.js';
+import type { Deployment } from './deployment.js';
+import { readTemplate } from './template-file.js';
 
 const { template } = readTemplate();
 const dc = template.Resources.Distribution.Properties.DistributionConfig;

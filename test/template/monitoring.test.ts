@@ -6,19 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { dashboardBody, DASHBOARD_VARIABLES, EDGE_REGIONS } from '../../src/metrics/dashboard.js';
 import { METRIC_NAMESPACE, METRICS } from '../../src/metrics/names.js';
 import { validateTemplate } from './cfn-validate.js';
-import type { Template } from './cfn-yaml.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTemplate, ROOT } from './checks.js';
+import { readTemplate, ROOT } from './template-file.js';
 
-const { text, template } = readTemplate();
+const { text, template, mutate } = readTemplate();
 const resources = template.Resources as Record<string, { Type: string; Condition?: string; Properties: Record<string, any> }>;
 const alarms = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
-const mutate = (change: (t: Template) => void): Template => {
-  const copy = structuredClone(template);
-  change(copy);
-  return copy;
-};
 
 /** Every [namespace, metric name] an alarm watches. */
 function alarmMetrics(props: Record<string, any>): [string, string][] {

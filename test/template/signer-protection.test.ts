@@ -1,10 +1,10 @@
 /** The signer's protection in template.yaml: the bearer-token CloudFront Function on /api/*, and the optional WAF rate limit. */
 import { describe, expect, it } from 'vitest';
 import { validateTemplate } from './cfn-validate.js';
-import type { Template } from './cfn-yaml.js';
-import { behaviors, readTemplate } from './checks.js';
+import { behaviors } from './behavior-checks.js';
+import { readTemplate } from './template-file.js';
 
-const { template } = readTemplate();
+const { template, mutate } = readTemplate();
 const acl = template.Resources.SignerWebAcl;
 
 describe('the signer behind the distribution', () => {
@@ -35,11 +35,6 @@ describe('the signer behind the distribution', () => {
   });
 
   it('is checked by the validator: a regional scope or a misspelt rule property fails', () => {
-    const mutate = (change: (t: Template) => void): Template => {
-      const copy = structuredClone(template);
-      change(copy);
-      return copy;
-    };
     expect(validateTemplate(mutate((t) => { t.Resources.SignerWebAcl.Properties.Scope = 'GLOBAL'; }))).toEqual(
       expect.arrayContaining([expect.stringMatching(/Scope: "GLOBAL" is not one of/)]),
     );

@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { validateTemplate } from './cfn-validate.js';
 import { parseCfnYaml } from './cfn-yaml.js';
 import type { Template } from './cfn-yaml.js';
-import { readTemplate } from './checks.js';
+import { distributionConfig as dc, readTemplate } from './template-file.js';
 
-const { template } = readTemplate();
-/** A deep copy of the template with one change applied. */
-const mutate = (change: (t: Template) => void): Template => {
-  const copy = structuredClone(template);
-  change(copy);
-  return copy;
-};
-const dc = (t: Template) => t.Resources.Distribution.Properties.DistributionConfig;
+const { template, mutate } = readTemplate();
 
 describe('template.yaml against the CloudFormation resource specification', () => {
   it('validates with no problem', () => {

@@ -4,11 +4,10 @@
  * log groups.
  */
 import { describe, expect, it } from 'vitest';
-import type { Template } from './cfn-yaml.js';
-import { behaviors, readTemplate } from './checks.js';
+import { behaviors } from './behavior-checks.js';
+import { distributionConfig as dc, readTemplate } from './template-file.js';
 
 const { template } = readTemplate();
-const dc = (t: Template) => t.Resources.Distribution.Properties.DistributionConfig;
 
 /** The longest stack name CloudFormation accepts (128 characters) and a stack id for it. */
 const STACK_NAME = `s${'x'.repeat(126)}s`;
