@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
@@ -8,7 +5,8 @@ import { setLogSink } from '../../src/edge/log.js';
 import { ORIGIN_CACHE_MAX_BYTES } from '../../src/edge/config.js';
 import { OriginBodyCache, originCache, readThrough, strongValidator } from '../../src/edge/origin-cache.js';
 import type { FetchedBody } from '../../src/edge/fetch-body.js';
-import { bodyText, loadEvent } from '../helpers/events.js';
+import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
+import { playlistAnswer, startPlaylistOriginForSuite } from '../helpers/playlist-origin.js';
 import { atEndpoint, md5Etag, s3Object, startFaultyS3, useCredentials } from '../helpers/s3.js';
 import type { FaultyS3 } from '../helpers/s3.js';
 
@@ -142,21 +140,12 @@ describe('reading through the cache', () => {
 
 describe('origin-response with a warm instance', () => {
   let s3: FaultyS3;
-  let custom: Server;
-  let customGets = 0;
-  let customBody = playlist(1);
-  let customEtag: string | undefined = '"c1"';
+  const custom = startPlaylistOriginForSuite(playlistAnswer(playlist(1), { ETag: '"c1"' }));
   let restoreEnv: () => void;
   let restoreSink: (line: string) => void;
 
   beforeAll(async () => {
     s3 = await startFaultyS3();
-    custom = createServer((_req, res) => {
-      customGets++;
-      res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', ...(customEtag !== undefined && { ETag: customEtag }) });
-      res.end(customBody);
-    });
-    await new Promise<void>((ok) => custom.listen(0, '127.0.0.1', ok));
     restoreEnv = useCredentials();
     restoreSink = setLogSink(() => undefined);
   });
@@ -164,13 +153,10 @@ describe('origin-response with a warm instance', () => {
     setLogSink(restoreSink);
     restoreEnv();
     await s3.close();
-    custom.closeAllConnections();
-    await new Promise<void>((ok) => custom.close(() => ok()));
   });
   beforeEach(() => {
     originCache.clear();
     s3.requests.length = 0;
-    customGets = 0;
   });
 
   /** The recorded S3 event as CloudFront hands it over after reading an object with this ETag. */
@@ -183,8 +169,7 @@ describe('origin-response with a warm instance', () => {
   }
 
   function customEvent(etag: string | undefined): CloudFrontResponseEvent {
-    const event = loadEvent('origin-response/custom-playlist-200');
-    Object.assign(cf(event).request.origin!.custom!, { domainName: '127.0.0.1', port: (custom.address() as AddressInfo).port, protocol: 'http' });
+    const event = atLocalCustomOrigin(loadEvent('origin-response/custom-playlist-200'), custom.port);
     if (etag === undefined) delete cf(event).response.headers.etag;
     else cf(event).response.headers.etag = [{ key: 'ETag', value: etag }];
     return event;
@@ -259,19 +244,16 @@ describe('origin-response with a warm instance', () => {
   });
 
   it('reads a custom origin once per strong ETag and every time without one', async () => {
-    customBody = playlist(1);
-    customEtag = '"c1"';
     await handler(customEvent('"c1"'));
     const warm = await handler(customEvent('"c1"'));
     expect(bodyText(warm)).toContain('seg1.ts?Policy=');
-    expect(customGets).toBe(1);
-    customBody = playlist(2);
-    customEtag = '"c2"';
+    expect(custom.seen).toHaveLength(1);
+    custom.answer(playlistAnswer(playlist(2), { ETag: '"c2"' }));
     expect(bodyText((await handler(customEvent('"c2"'))))).toContain('seg2.ts?Policy=');
-    expect(customGets).toBe(2);
-    customEtag = undefined;
+    expect(custom.seen).toHaveLength(2);
+    custom.answer(playlistAnswer(playlist(2)));
     await handler(customEvent(undefined));
     await handler(customEvent(undefined));
-    expect(customGets).toBe(4);
+    expect(custom.seen).toHaveLength(4);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
@@ -9,38 +8,19 @@ import { freezeClock } from '../helpers/clock.js';
 import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { ORIGIN_TIMEOUT_MS } from '../../src/edge/config.js';
 import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
+import { playlistAnswer, startPlaylistOriginForSuite } from '../helpers/playlist-origin.js';
 import { MASTER, expectRewrittenMaster, suffixedCreds } from './playlists.js';
 
-/** What the 127.0.0.1 origin does next, and what it saw. */
-let respond: (res: ServerResponse) => void;
-let seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
-let server: Server;
-let port = 0;
+const origin = startPlaylistOriginForSuite(playlistAnswer(MASTER));
+const seen = origin.seen;
 const logs = captureEdgeLogs();
 freezeClock();
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', headers: req.headers });
-    respond(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-beforeEach(() => {
-  seen = [];
-  respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(MASTER);
-});
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
 /** A recorded custom-origin event pointed at the local server. */
 function localEvent(name: 'playlist-200' | 'segment-200' | '404' | 'canned-policy' | 'signed-cookie'): CloudFrontResponseEvent {
-  return atLocalCustomOrigin(loadEvent(`origin-response/custom-${name}`), port);
+  return atLocalCustomOrigin(loadEvent(`origin-response/custom-${name}`), origin.port);
 }
 
 const creds = suffixedCreds(cf(loadEvent('origin-response/custom-playlist-200')).request.querystring);
@@ -85,7 +65,7 @@ describe('origin-response handler with a custom origin', () => {
   });
 
   it('decodes a gzipped origin body', async () => {
-    respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'content-encoding': 'gzip' }).end(gzipSync(MASTER));
+    origin.answer(playlistAnswer(gzipSync(MASTER), { 'content-encoding': 'gzip' }));
     const response = await handler(localEvent('playlist-200'));
     expectRewrittenMaster(bodyText(response), creds);
   });
@@ -105,7 +85,7 @@ describe('origin-response handler with a custom origin', () => {
   });
 
   it('passes a body that is not a playlist through unchanged with a warning', async () => {
-    respond = (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+    origin.answer((res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'));
     const event = localEvent('playlist-200');
     const response = await handler(event);
     expect(response.status).toBe('200');
@@ -123,7 +103,7 @@ describe('origin-response handler with a custom origin', () => {
     [503, '503'],
     [301, '502'],
   ])('maps an origin HTTP %i on the refetch to a generic %s', async (originStatus, status) => {
-    respond = (res) => res.writeHead(originStatus, { 'content-type': 'text/html' }).end('<h1>nginx internal error at /srv/app.js:12</h1>');
+    origin.answer((res) => res.writeHead(originStatus, { 'content-type': 'text/html' }).end('<h1>nginx internal error at /srv/app.js:12</h1>'));
     const response = await handler(localEvent('playlist-200'));
     expect(response.status).toBe(status);
     expect(response.body).not.toContain('nginx');
@@ -132,7 +112,7 @@ describe('origin-response handler with a custom origin', () => {
   });
 
   it('answers 503 with Retry-After when the origin does not answer in time', async () => {
-    respond = () => {}; // never answers
+    origin.answer(() => {}); // never answers
     const started = performance.now();
     const response = await handler(localEvent('playlist-200'));
     expect(performance.now() - started).toBeLessThan(ORIGIN_TIMEOUT_MS + 2_000);

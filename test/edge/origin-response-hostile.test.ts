@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { freezeClock } from '../helpers/clock.js';
 import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { atLocalCustomOrigin, bodyText, loadEvent } from '../helpers/events.js';
+import { playlistAnswer, startPlaylistOriginForSuite } from '../helpers/playlist-origin.js';
 import { suffixedCreds } from './playlists.js';
 
 // origin-response against playlists written by an attacker who controls playlist content (a third-party
 // packager, ad or SSAI manifests, user uploads): the viewer's credentials reach only the distribution's host.
 
+/** The playlist the origin serves in the running test. */
 let body = '';
-let server: Server;
-let port = 0;
-
-beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const origin = startPlaylistOriginForSuite((res) => playlistAnswer(body)(res));
 const logs = captureEdgeLogs();
 freezeClock();
 
 const cf = (e: CloudFrontResponseEvent) => e.Records[0]!.cf;
 
-const playlistEvent = (): CloudFrontResponseEvent => atLocalCustomOrigin(loadEvent('origin-response/custom-playlist-200'), port);
+const playlistEvent = (): CloudFrontResponseEvent => atLocalCustomOrigin(loadEvent('origin-response/custom-playlist-200'), origin.port);
 
 const creds = suffixedCreds(cf(loadEvent('origin-response/custom-playlist-200')).request.querystring);
 const HOST = cf(loadEvent('origin-response/custom-playlist-200')).config.distributionDomainName;

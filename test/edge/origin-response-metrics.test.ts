@@ -2,10 +2,7 @@
  * origin-response writes one EMF record per call (src/edge/playlist-metrics.ts): the outcome the viewer was told,
  * what the origin read and the rewrite measured, and nothing viewer-specific.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:http';
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CloudFrontResponseEvent } from 'aws-lambda';
 import { handler } from '../../src/edge/origin-response.js';
 import { originCache } from '../../src/edge/origin-cache.js';
@@ -13,31 +10,20 @@ import { freezeClock } from '../helpers/clock.js';
 import { captureEdgeLogs } from '../helpers/edge-logs.js';
 import { captureMetrics, expectValidEmf } from '../helpers/emf.js';
 import { atLocalCustomOrigin, loadEvent, withAcceptEncoding } from '../helpers/events.js';
+import { playlistAnswer, startPlaylistOriginForSuite } from '../helpers/playlist-origin.js';
 import { MASTER, suffixedCreds } from './playlists.js';
 
-let respond: (res: ServerResponse) => void;
-let server: Server;
-let port = 0;
+const origin = startPlaylistOriginForSuite(playlistAnswer(MASTER));
 captureEdgeLogs();
 const metrics = captureMetrics();
 freezeClock();
 
-beforeAll(async () => {
-  server = createServer((_req, res) => respond(res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
 beforeEach(() => {
   originCache.clear();
-  respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(MASTER);
 });
 
 const event = (name: 'playlist-200' | 'canned-policy' | 'signed-cookie'): CloudFrontResponseEvent =>
-  atLocalCustomOrigin(loadEvent(`origin-response/custom-${name}`), port);
+  atLocalCustomOrigin(loadEvent(`origin-response/custom-${name}`), origin.port);
 
 /** The one record of the call, checked against the spec. */
 function record(): Record<string, unknown> {
@@ -64,7 +50,7 @@ describe('origin-response metrics', () => {
   });
 
   it('counts a second read of the same strong ETag as an origin-cache hit, not an origin read', async () => {
-    respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', etag: '"v1"' }).end(MASTER);
+    origin.answer(playlistAnswer(MASTER, { etag: '"v1"' }));
     const first = event('playlist-200');
     first.Records[0]!.cf.response.headers.etag = [{ key: 'ETag', value: '"v1"' }];
     await handler(first);
@@ -87,15 +73,14 @@ describe('origin-response metrics', () => {
   });
 
   it('counts a refused playlist with its reason', async () => {
-    respond = (res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' })
-      .end('#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="Policy"\n#EXTINF:4,\nhttps://elsewhere.example/{$Policy}/a.ts\n');
+    origin.answer(playlistAnswer('#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="Policy"\n#EXTINF:4,\nhttps://elsewhere.example/{$Policy}/a.ts\n'));
     const response = await handler(event('playlist-200'));
     expect(response.status).toBe('502');
     expect(record()).toMatchObject({ Outcome: 'refused', Reason: 'credential-variable' });
   });
 
   it('counts an origin failure with its error code as the reason', async () => {
-    respond = (res) => res.writeHead(404).end();
+    origin.answer((res) => res.writeHead(404).end());
     await handler(event('playlist-200'));
     expect(record()).toMatchObject({ Outcome: 'origin-error', Reason: 'OriginNotFound' });
   });
