@@ -5,7 +5,7 @@
  * permissive way any player reads it (see ./lines.ts, ./variables.ts, ./readings.ts), so a reading nobody
  * foresaw in the writer still meets this check before a byte leaves.
  */
-import { emptyFacts, inspectLine, plainLine, stopTable } from './lines.js';
+import { emptyFacts, inspectLine, nextLineStart, plainLineEnd, stopTable } from './lines.js';
 import type { LineFacts } from './lines.js';
 import { judgeLine } from './places.js';
 import { destination } from './readings.js';
@@ -31,16 +31,7 @@ export class OutputChecker {
   #verdict: CheckVerdict | undefined;
 
   constructor(options: CheckOptions) {
-    this.#state = {
-      options: { ...options, secrets: options.secrets.filter((v) => v.length >= MIN_SECRET_CHARS) },
-      to: destination(options.playlistUrl, options.allowedHosts),
-      variables: new VariableTable(),
-      credentialVariables: new Set(),
-      unjudgedReferences: new Set(),
-      credentialsSeen: false,
-      steering: false,
-      steeringServerJudged: false,
-    };
+    this.#state = newCheckState(options);
     this.#stops = stopTable(this.#state.options);
   }
 
@@ -48,17 +39,17 @@ export class OutputChecker {
   feed(piece: string): CheckVerdict | undefined {
     let pos = 0;
     while (this.#verdict === undefined && pos < piece.length) {
+      this.#line++;
+      const plainEnd = plainLineEnd(piece, pos, this.#state.options, this.#stops);
+      if (plainEnd !== -1) {
+        if (plainEnd > pos && piece.charCodeAt(pos) !== 0x23 /* # */) this.#state.credentialsSeen = true;
+        pos = nextLineStart(piece, plainEnd);
+        continue;
+      }
       let nl = piece.indexOf('\n', pos);
       if (nl === -1) nl = piece.length;
       let end = nl;
       if (end > pos && piece.charCodeAt(end - 1) === 0x0d) end--;
-      this.#line++;
-      const plain = plainLine(piece, pos, end, this.#state.options, this.#stops);
-      if (plain !== 'read') {
-        if (plain === 'credentialed') this.#state.credentialsSeen = true;
-        pos = nl + 1;
-        continue;
-      }
       const facts: LineFacts | string = inspectLine(piece, pos, end, this.#state.options, this.#stops, this.#facts);
       const failure = typeof facts === 'string' ? facts : judgeLine(piece, facts, this.#state);
       if (failure !== undefined) this.#verdict = { failure: failure as CheckFailure, line: this.#line };
@@ -75,6 +66,20 @@ export class OutputChecker {
     }
     return this.#verdict;
   }
+}
+
+/** The state of a check before its first line. */
+export function newCheckState(options: CheckOptions): CheckState {
+  return {
+    options: { ...options, secrets: options.secrets.filter((v) => v.length >= MIN_SECRET_CHARS) },
+    to: destination(options.playlistUrl, options.allowedHosts),
+    variables: new VariableTable(),
+    credentialVariables: new Set(),
+    unjudgedReferences: new Set(),
+    credentialsSeen: false,
+    steering: false,
+    steeringServerJudged: false,
+  };
 }
 
 /**

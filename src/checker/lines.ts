@@ -96,36 +96,69 @@ export function inspectLine(text: string, start: number, end: number, options: C
   return facts;
 }
 
+/** How a character reads in the path of a credentialed URI line (ASCII; anything else is never quiet). */
+const QUIET = 0;
+const STOP = 1;
+const SLASH = 2;
+const COLON = 3;
+const PATH_CLASS = (() => {
+  const table = new Uint8Array(128);
+  // Controls (line ends included), space, `#`, `?`, `\\`, `{`, DEL: the path ends there or the line is read in full.
+  for (let c = 0; c <= 0x20; c++) table[c] = STOP;
+  for (const c of [0x23, 0x3f, 0x5c, 0x7b, 0x7f]) table[c] = STOP;
+  table[0x2f] = SLASH;
+  table[0x3a] = COLON;
+  return table;
+})();
+
 /**
- * The two shapes most lines of a playlist have, recognised in one pass without building facts: a tag or comment
- * with nothing the rules look at (`#EXTINF:6.006,`), and a relative URI line with the written credentials as its whole
- * query (`v/seg_01.m4s?Policy=...`): no stop character but the credentials, no `:` before the path's first `/` or
- * `?`, not `//`, so every reader resolves it on the playlist's host. Anything else, or any doubt, is 'read': the
- * full reading (inspectLine, then judgeLine) decides. Reading the full way gives the same verdict on these shapes.
+ * The two shapes most lines of a playlist have, recognised in one pass without building facts, each found with its
+ * own end (the line feed, the CR of a CRLF, or the end of the text; see {@link nextLineStart}) so the credentials are
+ * read once: an empty line, or a tag or comment with nothing the rules look at (`#EXTINF:6.006,`): 'plain'; a
+ * relative URI line whose query is exactly the written credentials (`v/seg_01.m4s?Policy=...`): 'credentialed'.
+ * Such a URI line has no `:` before the path's first `/`, does not start with `//`, and holds no character any
+ * reader trims or stops at, so every reader resolves it on the playlist's host, whatever credential bytes sit in it.
+ * Returns the line's end (a non-empty line not starting with `#` is then a credentialed one), or -1 for any other
+ * line or any doubt: the full reading (inspectLine, then judgeLine) decides those, and gives the same verdict on
+ * these shapes (test/checker/fast-path.test.ts).
  */
-export function plainLine(text: string, start: number, end: number, options: CheckOptions, stops: Uint8Array): 'plain' | 'credentialed' | 'read' {
-  if (start === end) return 'plain';
+export function plainLineEnd(text: string, start: number, options: CheckOptions, stops: Uint8Array): number {
   const first = text.charCodeAt(start);
+  if (endsLine(text, start)) return start;
   if (first === 0x23 /* # */) {
     // Tags that change how later lines read are never plain: #EXT-X-DEFINE, #EXT-X-CONTENT-STEERING.
-    if (text.charCodeAt(start + 4) === 0x2d /* - */ && (text.charCodeAt(start + 7) === 0x44 /* D */ || text.charCodeAt(start + 7) === 0x43 /* C */)) return 'read';
-    return quietRun(text, start + 1, end, options, stops) === end ? 'plain' : 'read';
+    if (text.charCodeAt(start + 4) === 0x2d /* - */ && (text.charCodeAt(start + 7) === 0x44 /* D */ || text.charCodeAt(start + 7) === 0x43 /* C */)) return -1;
+    const end = quietRun(text, start + 1, text.length, options, stops);
+    return endsLine(text, end) ? end : -1;
   }
-  if (first === 0x20 || first === 0x09 || (first === 0x2f && text.charCodeAt(start + 1) === 0x2f)) return 'read';
-  const { written, secrets } = options;
-  const writtenFirst = written.charCodeAt(0);
+  if (first === 0x2f && text.charCodeAt(start + 1) === 0x2f) return -1;
   let pathEnded = false;
   let i = start;
-  for (; i < end; i++) {
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x2f /* / */ || c === 0x3f /* ? */) pathEnded = true;
-    else if (c === 0x3a /* : */ && !pathEnded) return 'read';
-    if (c < 128 && stops[c] === 0) continue;
-    if (c === writtenFirst) break;
-    if (c >= 128 || !isSecretFirst(c, secrets) || secretAt(text, i, c, secrets) > 0) return 'read';
+    if (c >= 128) return -1;
+    const kind = PATH_CLASS[c];
+    if (kind === QUIET) continue;
+    if (kind === SLASH) pathEnded = true;
+    // A `:` before the first `/` could make a scheme (`evil.example:x`): the full reading decides.
+    else if (kind === STOP || !pathEnded) break;
   }
-  if (i === end || text.charCodeAt(i - 1) !== 0x3f /* ? */ || i + written.length !== end || !at(text, i, written)) return 'read';
-  return 'credentialed';
+  const { written } = options;
+  const end = i + 1 + written.length;
+  if (i === start || text.charCodeAt(i) !== 0x3f /* ? */ || !at(text, i + 1, written) || !endsLine(text, end)) return -1;
+  return end;
+}
+
+/** True when text[i] ends a line for every reader: LF, CRLF, or the end of the text. */
+function endsLine(text: string, i: number): boolean {
+  if (i === text.length) return true;
+  const c = text.charCodeAt(i);
+  return c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) === 0x0a);
+}
+
+/** Where the line after the one ending at `end` starts (see {@link endsLine}). */
+export function nextLineStart(text: string, end: number): number {
+  return text.charCodeAt(end) === 0x0d ? end + 2 : end + 1;
 }
 
 /**
