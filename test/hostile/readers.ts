@@ -91,13 +91,27 @@ export function readWithHlsJs(text: string, playlistUrl: string): Promise<HlsRea
 /** What the in-memory origin answers for a URL: a playlist's text, a JSON document (steering, asset lists), or a refusal. */
 export type Served = string | { json: unknown } | { status: number };
 
+/** How long a session runs, and whether a media element is attached. */
+export interface SessionOptions {
+  /** Resolve at the first parsed level (or error) instead of after the window. */
+  untilFirstLevel?: boolean;
+  windowMs?: number;
+  /**
+   * Attach a stand-in media element (a bare EventTarget: no MediaSource exists in Node, so nothing is buffered).
+   * hls.js schedules interstitials, and so loads their asset lists and asset playlists, only once a media element
+   * is attached: src/controller/interstitials-controller.ts (1.7.4) checkStart returns while `!this.media`.
+   */
+  media?: boolean;
+}
+
 /**
  * A session of the real hls.js against documents served from memory by `serve` (called with each URL hls.js asks for,
- * query included): a multivariant playlist, its media playlists, a steering manifest, interstitial asset lists.
- * Resolves after `windowMs` (or the first parsed level with `untilFirstLevel`), with every URL requested and every
- * string of the parsed models.
+ * query included): a multivariant playlist, its media playlists, a steering manifest, interstitial asset lists and
+ * the asset players' playlists and segments (asset players are hls.js instances built from the same config, so the
+ * same loader). Resolves after `windowMs` (or the first parsed level with `untilFirstLevel`), with every URL
+ * requested and every string of the parsed models.
  */
-export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Served, options: { untilFirstLevel?: boolean; windowMs?: number } = {}): Promise<HlsReading> {
+export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Served, options: SessionOptions = {}): Promise<HlsReading> {
   const Hls = await loadHls();
   const requested: string[] = [];
   const models: unknown[] = [];
@@ -141,6 +155,7 @@ export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Se
           resolve();
         }
       });
+      if (options.media === true) hls.attachMedia(new EventTarget() as HTMLMediaElement);
       hls.loadSource(entryUrl);
     });
   } finally {
