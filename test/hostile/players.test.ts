@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { URI_ATTRIBUTES } from '../../src/hls/index.js';
 import { isPlaylist, rewritePlaylistDetailed } from '../../src/rewriter/index.js';
-import { VIEWER_URL } from './oracle.js';
+import { CREDS, VIEWER_URL } from './oracle.js';
 import { hlsJsLeak, leakIn, lineReaderLeak, playWithHlsJs, whatwgLeak } from './readers.js';
 import { ASSET, MASTER, MEDIA, OPTIONS, TITLE, WITH_INTERSTITIAL, brokenWriter, edge, play, session } from './sessions.js';
 import type { Documents } from './sessions.js';
@@ -62,6 +62,9 @@ const EVIL_ASSET_LIST = { json: { ASSETS: [{ URI: 'https://evil.example/ad.m3u8'
 const INTERSTITIALS: Array<[string, Documents, 'broken' | 'broken-json']> = [
   ['an X-ASSET-URI on another host', { 'master.m3u8': MASTER(), 'v1/index.m3u8': WITH_INTERSTITIAL('X-ASSET-URI="https://evil.example/ad.m3u8"') }, 'broken'],
   ['an X-ASSET-LIST on another host', { 'master.m3u8': MASTER(), 'v1/index.m3u8': WITH_INTERSTITIAL('X-ASSET-LIST="//evil.example/ads.json"') }, 'broken'],
+  ['a relative X-ASSET-URI, which hls.js loads against the page', {
+    'master.m3u8': MASTER(), 'v1/index.m3u8': WITH_INTERSTITIAL('X-ASSET-URI="ad/index.m3u8"'), 'v1/ad/index.m3u8': ASSET('ad0.ts'),
+  }, 'broken'],
   ['an X-ASSET-URI through a local variable', {
     'master.m3u8': MASTER(), 'v1/index.m3u8': WITH_INTERSTITIAL('X-ASSET-URI="{$h}/ad.m3u8"', '#EXT-X-DEFINE:NAME="h",VALUE="https://evil.example"\n'),
   }, 'broken'],
@@ -104,6 +107,13 @@ describe('the real hls.js over interstitial sessions (asset lists, asset playlis
     const signed = (path: string) => reading.requested.some((u) => u.startsWith(`${TITLE}${path}?`) && u.includes('Signature='));
     expect(signed('ad/index.m3u8')).toBe(true);
     expect(signed('ad/ad0.ts')).toBe(true);
+  });
+
+  it('withholds credentials from an X-ASSET-URI that is not an absolute URL, and says why', () => {
+    for (const uri of ['ad/index.m3u8', '/ad/index.m3u8', '//example.com/ad/index.m3u8', '{$h}/ad/index.m3u8']) {
+      const text = WITH_INTERSTITIAL(`X-ASSET-URI="${uri}"`, '#EXT-X-DEFINE:NAME="h",VALUE="https://example.com"\n');
+      expect(rewritePlaylistDetailed(text, { url: `${TITLE}v1/index.m3u8?${CREDS}`, ...OPTIONS }).withheld, uri).toEqual({ 'not-absolute': 1 });
+    }
   });
 
   it('loads no asset list without a media element (so the sessions above attach one)', async () => {
