@@ -4,7 +4,8 @@
  * URI attributes, read here with the checker's own strict attribute parser), and every reading of each such URI
  * must land on an allowed host.
  */
-import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES } from '../hls/index.js';
+import { ABSOLUTE_ONLY, DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES } from '../hls/index.js';
+import type { UriKind } from '../hls/index.js';
 import { isRepeated, strictAttributes } from './attributes.js';
 import type { CheckFailure, CheckState } from './types.js';
 import type { LineFacts, Reference } from './lines.js';
@@ -21,6 +22,9 @@ function startsWithAny(text: string, i: number, words: readonly string[]): boole
     return true;
   });
 }
+
+/** `http(s)://` and a first character of the host that is not a `/` (`https:///x` is a path to some readers). */
+const ABSOLUTE_URL = /^https?:\/\/[^/]/i;
 
 /** Longest substituted URI read in full; longer ones are judged by their prefix only (fail closed). */
 const MAX_SUBSTITUTED_CHARS = 16 * 1024;
@@ -52,7 +56,7 @@ function uriLine(text: string, f: LineFacts, s: CheckState): CheckFailure | unde
   return judgeUri(text, f.contentStart, trimEnd(text, f.contentStart, f.end), f, s);
 }
 
-function tagLine(text: string, f: LineFacts, listStart: number, kinds: ReadonlyMap<string, unknown>, tag: string, s: CheckState): CheckFailure | undefined {
+function tagLine(text: string, f: LineFacts, listStart: number, kinds: ReadonlyMap<string, UriKind>, tag: string, s: CheckState): CheckFailure | undefined {
   const attributes = strictAttributes(text, listStart, f.end);
   if (attributes === undefined) return 'credential-outside-uri';
   const judged = new Set<number>();
@@ -64,6 +68,8 @@ function tagLine(text: string, f: LineFacts, listStart: number, kinds: ReadonlyM
   }
   for (const index of judged) {
     const a = attributes[index]!;
+    // A place some player resolves against the page: only an absolute URL, its host written out, means one place.
+    if (ABSOLUTE_ONLY.has(kinds.get(a.name)!) && !ABSOLUTE_URL.test(text.slice(a.valueStart + 1, a.valueEnd - 1))) return 'foreign-host';
     const failure = judgeUri(text, a.valueStart + 1, a.valueEnd - 1, f, s);
     if (failure !== undefined) return failure;
     if (tag === STEERING_TAG) s.steeringServerJudged = true;

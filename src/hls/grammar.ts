@@ -44,6 +44,14 @@ export const URI_ATTRIBUTES: ReadonlyMap<string, ReadonlyMap<string, UriKind>> =
   ['EXT-X-DATERANGE', new Map([['X-ASSET-URI', 'interstitial-asset'], ['X-ASSET-LIST', 'interstitial-asset-list'], ['X-URI', 'daterange-uri']])],
 ] as Array<[string, Map<string, UriKind>]>);
 
+/**
+ * URI kinds some player resolves against the embedding page instead of the playlist, so that only an absolute
+ * `http(s)://host/...` URL names one place to every reader. hls.js 1.7.4 hands an X-ASSET-URI to an asset player
+ * without a base URL (src/controller/interstitial-player.ts, loadSource: `new URL(uri)` throws for a relative or
+ * `//host` reference, which then goes to `loadSource` as written, and the browser resolves it against the page).
+ */
+export const ABSOLUTE_ONLY: ReadonlySet<UriKind> = new Set<UriKind>(['interstitial-asset']);
+
 /** Legacy low-latency tag whose whole value is a URI: `#EXT-X-PREFETCH:<uri>`. */
 export const PREFETCH_TAG = 'EXT-X-PREFETCH';
 /** Content steering (RFC 8216bis 4.4.6.6): its SERVER-URI names a manifest that can move every URL to other hosts. */

@@ -1,6 +1,7 @@
 /** The HLS playlist grammar: URI-carrying tags and attributes, the attribute-list parser, every URI place. */
 export {
   URI_ATTRIBUTES,
+  ABSOLUTE_ONLY,
   PREFETCH_TAG,
   DEFINE_TAG,
   STEERING_TAG,

@@ -2,7 +2,7 @@
  * One line of a playlist, rewritten: URI lines, the URI attributes of tags, #EXT-X-PREFETCH values and the host
  * rule applied to each (see host-rule.ts); EXT-X-DEFINE lines are recorded (variables.ts).
  */
-import { DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES, classifyLine, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
+import { ABSOLUTE_ONLY, DEFINE_TAG, PREFETCH_TAG, STEERING_TAG, URI_ATTRIBUTES, classifyLine, duplicateName, isBlank, parseAttributeList } from '../hls/index.js';
 import type { UriKind } from '../hls/index.js';
 import type { CredentialForm } from './credentials.js';
 import { untouched, withhold } from './context.js';
@@ -111,18 +111,23 @@ function rewriteAttributeList(line: string, start: number, kinds: ReadonlyMap<st
       withhold('loose-attribute', ctx);
       continue;
     }
-    out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx);
+    out += line.slice(pos, a.valueStart + 1) + rewriteUri(uri, ctx, 'as-configured', ABSOLUTE_ONLY.has(kinds.get(a.name)!));
     pos = a.valueEnd - 1;
   }
   return out + line.slice(pos);
 }
 
 
-/** Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...). */
-function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured'): string {
+/**
+ * Pure in (URI, credentials, variables): identical URIs get identical rewrites (KEY and SESSION-KEY, ...).
+ * `absoluteOnly`: a place some player resolves against the page (ABSOLUTE_ONLY): credentials only on a URI written
+ * as an absolute URL, its host before any variable (checked below for every absolute URI).
+ */
+function rewriteUri(uri: string, ctx: Context, form: CredentialForm = 'as-configured', absoluteOnly = false): string {
   let kind = referenceKind(uri);
   const literalProblem = ambiguity(uri, kind);
   if (literalProblem !== undefined) return withhold(literalProblem, ctx, uri);
+  if (absoluteOnly && kind !== 'absolute') return withhold('not-absolute', ctx, uri);
   let probe = uri;
   let complete = true;
   const hasVariables = uri.includes('{$');

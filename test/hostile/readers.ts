@@ -5,7 +5,8 @@
  * - **hls.js** (the real 1.7 bundle from node_modules, run in Node with a loader that serves the playlist from
  *   memory): every string of its parsed model and every URL it asks its loader for. hls.js resolves URIs with
  *   url-toolkit, which passes anything that starts like a scheme (`[A-Za-z0-9+.-]+:`) through unresolved; the
- *   browser's XHR then resolves that against the page, so such strings are judged against PAGE_URL.
+ *   browser's XHR then resolves that against the page, so such strings are judged against PAGE_URL, and so are
+ *   interstitial X-ASSET-URI values, which hls.js loads without a base URL.
  * - **WHATWG URL** against the playlist URL (browsers' native players, Shaka, video.js/VHS), with EXT-X-DEFINE
  *   variables substituted by a small independent substituter, both first-definition-wins (hls.js) and
  *   last-definition-wins, and QUERYPARAM filled from the playlist URL.
@@ -77,12 +78,13 @@ const CHILD_PLAYLIST = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nchild.ts\n
 export interface HlsReading {
   requested: string[];
   strings: string[];
+  /** X-ASSET-URI values: hls.js loads them without a base URL (interstitial-player.ts), so against the page. */
+  againstPage: string[];
 }
 
 /**
- * Loads `text` as the playlist at `playlistUrl` into a real hls.js instance (no media element: hls.js parses the
- * multivariant playlist, then loads one level) and collects what it read. Resolves once the first level is
- * parsed, an error is reported, or 2 s pass.
+ * Loads `text` as the playlist at `playlistUrl` into a real hls.js instance (no media element: it parses the playlist,
+ * then loads one level) and collects what it read, once the first level is parsed, an error is reported, or 2 s pass.
  */
 export function readWithHlsJs(text: string, playlistUrl: string): Promise<HlsReading> {
   return playWithHlsJs(playlistUrl, (url) => (url === playlistUrl ? text : CHILD_PLAYLIST), { untilFirstLevel: true });
@@ -91,22 +93,31 @@ export function readWithHlsJs(text: string, playlistUrl: string): Promise<HlsRea
 /** What the in-memory origin answers for a URL: a playlist's text, a JSON document (steering, asset lists), or a refusal. */
 export type Served = string | { json: unknown } | { status: number };
 
+/** How long a session runs (`untilFirstLevel`: until the first level or error), and whether media is attached. */
+export interface SessionOptions {
+  untilFirstLevel?: boolean;
+  windowMs?: number;
+  /**
+   * Attach a stand-in media element (a bare EventTarget; Node has no MediaSource, so nothing is buffered): hls.js
+   * schedules interstitials only with one (interstitials-controller.ts 1.7.4, checkStart returns while `!this.media`).
+   */
+  media?: boolean;
+}
+
 /**
  * A session of the real hls.js against documents served from memory by `serve` (called with each URL hls.js asks for,
- * query included): a multivariant playlist, its media playlists, a steering manifest, interstitial asset lists.
- * Resolves after `windowMs` (or the first parsed level with `untilFirstLevel`), with every URL requested and every
- * string of the parsed models.
+ * query included): multivariant and media playlists, a steering manifest, interstitial asset lists, asset playlists
+ * and their segments (asset players are hls.js instances with the same config, so the same loader). Resolves after
+ * `windowMs` (or per `untilFirstLevel`), with every URL requested and every string of the parsed models.
  */
-export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Served, options: { untilFirstLevel?: boolean; windowMs?: number } = {}): Promise<HlsReading> {
+export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Served, options: SessionOptions = {}): Promise<HlsReading> {
   const Hls = await loadHls();
   const requested: string[] = [];
   const models: unknown[] = [];
   class MemoryLoader {
     context: unknown = null;
-    stats = {
-      aborted: false, loaded: 0, retry: 0, total: 0, chunkCount: 0, bwEstimate: 0,
-      loading: { start: 0, first: 0, end: 0 }, parsing: { start: 0, end: 0 }, buffering: { start: 0, first: 0, end: 0 },
-    };
+    stats = { aborted: false, loaded: 0, retry: 0, total: 0, chunkCount: 0, bwEstimate: 0, loading: { start: 0, first: 0, end: 0 },
+      parsing: { start: 0, end: 0 }, buffering: { start: 0, first: 0, end: 0 } };
     load(context: { url: string }, _config: unknown, callbacks: { onSuccess: (...args: unknown[]) => void; onError: (...args: unknown[]) => void }): void {
       requested.push(context.url);
       this.context = context;
@@ -127,31 +138,31 @@ export async function playWithHlsJs(entryUrl: string, serve: (url: string) => Se
   try {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.windowMs ?? 2_000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
       hls.on(Hls.Events.MANIFEST_LOADED, (_e, data) => models.push(data));
       hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
         models.push(data.details);
-        if (options.untilFirstLevel === true) {
-          clearTimeout(timer);
-          resolve();
-        }
+        if (options.untilFirstLevel === true) done();
       });
       hls.on(Hls.Events.ERROR, (_e, data) => {
-        if (options.untilFirstLevel === true || data.fatal) {
-          clearTimeout(timer);
-          resolve();
-        }
+        if (options.untilFirstLevel === true || data.fatal) done();
       });
+      if (options.media === true) hls.attachMedia(new EventTarget() as HTMLMediaElement);
       hls.loadSource(entryUrl);
     });
   } finally {
     hls.destroy();
   }
-  return { requested, strings: collectStrings(models) };
+  return { requested, ...collectStrings(models) };
 }
 
 /** Every string reachable from `roots`, including the `url` getters of fragments and parts. */
-function collectStrings(roots: unknown[]): string[] {
+function collectStrings(roots: unknown[]): Pick<HlsReading, 'strings' | 'againstPage'> {
   const out: string[] = [];
+  const againstPage: string[] = [];
   const seen = new Set<object>();
   const stack = [...roots];
   while (stack.length > 0) {
@@ -167,7 +178,10 @@ function collectStrings(roots: unknown[]): string[] {
       continue;
     }
     if (ArrayBuffer.isView(value)) continue;
-    for (const key of Object.keys(value)) stack.push((value as Record<string, unknown>)[key]);
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'X-ASSET-URI' && typeof v === 'string') againstPage.push(v);
+      stack.push(v);
+    }
     // Fragments, parts and keys compute their absolute URL lazily.
     for (const getter of ['url', 'uri']) {
       try {
@@ -178,7 +192,7 @@ function collectStrings(roots: unknown[]): string[] {
       }
     }
   }
-  return out;
+  return { strings: out, againstPage };
 }
 
 /**
@@ -195,6 +209,10 @@ export function leakIn(reading: HlsReading, playlistUrl: string): string | undef
     if (!carriesCredential(url)) continue;
     const origin = hostReached(url, PAGE_URL);
     if (!allowedOrigin(origin)) return `hls.js requested ${JSON.stringify(url.slice(0, 200))} (reaches ${origin})`;
+  }
+  for (const s of reading.againstPage) {
+    const origin = hostReached(s, PAGE_URL);
+    if (carriesCredential(s) && !allowedOrigin(origin)) return `hls.js would load asset ${JSON.stringify(s.slice(0, 200))} (reaches ${origin})`;
   }
   for (const s of reading.strings) {
     // Strings of several words are source text hls.js keeps (the playlist, a tag's attribute list), not URLs.

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { tamperSignature, withoutCredentials } from '../../src/cli/commands/verify.js';
 import { playlistUris } from '../../src/cli/commands/verify-walk.js';
-import { URI_ATTRIBUTES } from '../../src/hls/index.js';
+import { ABSOLUTE_ONLY, URI_ATTRIBUTES } from '../../src/hls/index.js';
 import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
 import { startLocalEdgeForSuite } from '../helpers/local-edge.js';
 
@@ -25,7 +25,9 @@ describe('verify: playlist walking helpers', () => {
   it('walks every URI place the rewriter gives credentials, from the same tag table', () => {
     const lines = ['#EXTM3U'];
     for (const [tag, kinds] of URI_ATTRIBUTES) {
-      lines.push(`#${tag}:${[...kinds.keys()].map((name) => `${name}="${tag.toLowerCase()}-${name.toLowerCase()}.x"`).join(',')}`);
+      // Places some player resolves against the page get credentials only as absolute URLs (ABSOLUTE_ONLY).
+      const value = (name: string) => `${ABSOLUTE_ONLY.has(kinds.get(name)!) ? 'https://d.example/' : ''}${tag.toLowerCase()}-${name.toLowerCase()}.x`;
+      lines.push(`#${tag}:${[...kinds.keys()].map((name) => `${name}="${value(name)}"`).join(',')}`);
     }
     lines.push('#EXT-X-PREFETCH:prefetch.ts', '#EXT-X-STREAM-INF:BANDWIDTH=1', 'variant.m3u8', '#EXTINF:4,', 'segment.ts', '');
     const playlist = lines.join('\n');
