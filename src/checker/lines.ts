@@ -35,19 +35,24 @@ export interface LineFacts {
  */
 const HIDDEN_TAGS = ['#EXT-X-DEFINE:', '#EXT-X-CONTENT-STEERING:'];
 
+/** A character some rule looks at: the scan stops. */
+const HARD_STOP = 1;
+/** The first character of a secret (and of nothing the rules look at): the scan stops only where a secret starts. */
+const SECRET_FIRST = 2;
+
 /**
- * ASCII characters the scan must stop at (1): controls, space, DEL, `\\`, `{`, `#`, and the first character of the
- * written credentials and of each secret. Everything else is skipped in a tight loop: most of a playlist is
- * letters, digits and punctuation that no rule here cares about.
+ * ASCII characters the scan must stop at: controls, space, DEL, `\`, `{`, `#` and the first character of the
+ * written credentials (HARD_STOP), the first character of each secret (SECRET_FIRST). Everything else is skipped
+ * in a tight loop: most of a playlist is letters, digits and punctuation that no rule here cares about.
  */
 export function stopTable(options: Pick<CheckOptions, 'written' | 'secrets'>): Uint8Array {
   const table = new Uint8Array(128);
-  for (let c = 0; c <= 0x20; c++) table[c] = 1;
-  for (const c of [0x7f, 0x5c, 0x7b, 0x23]) table[c] = 1;
-  for (const word of [options.written, ...options.secrets]) {
+  for (const word of options.secrets) {
     const c = word.charCodeAt(0);
-    if (c < 128) table[c] = 1;
+    if (c < 128) table[c] = SECRET_FIRST;
   }
+  for (let c = 0; c <= 0x20; c++) table[c] = HARD_STOP;
+  for (const c of [0x7f, 0x5c, 0x7b, 0x23, options.written.charCodeAt(0)]) if (c < 128) table[c] = HARD_STOP;
   return table;
 }
 
@@ -103,7 +108,7 @@ const SLASH = 2;
 const COLON = 3;
 const PATH_CLASS = (() => {
   const table = new Uint8Array(128);
-  // Controls (line ends included), space, `#`, `?`, `\\`, `{`, DEL: the path ends there or the line is read in full.
+  // Controls (line ends included), space, `#`, `?`, `\`, `{`, DEL: the path ends there or the line is read in full.
   for (let c = 0; c <= 0x20; c++) table[c] = STOP;
   for (const c of [0x23, 0x3f, 0x5c, 0x7b, 0x7f]) table[c] = STOP;
   table[0x2f] = SLASH;
@@ -168,14 +173,12 @@ export function nextLineStart(text: string, end: number): number {
 function quietRun(text: string, from: number, to: number, options: CheckOptions, stops: Uint8Array): number {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128 && stops[c] === 0) continue;
-    if (c >= 128 || c === options.written.charCodeAt(0) || secretAt(text, i, c, options.secrets) > 0 || !isSecretFirst(c, options.secrets)) return i;
+    if (c >= 128) return i;
+    const stop = stops[c];
+    if (stop === 0) continue;
+    if (stop === HARD_STOP || secretAt(text, i, c, options.secrets) > 0) return i;
   }
   return to;
-}
-
-function isSecretFirst(c: number, secrets: readonly string[]): boolean {
-  return secrets.some((s) => s.charCodeAt(0) === c);
 }
 
 /** Length of the secret starting at text[i] (first code unit `c`), or 0. */

@@ -69,9 +69,9 @@ export class CredentialWriter {
     return { secrets: this.#secrets, written: this.#literal };
   }
 
-  /** Pushes `uri`, a relative reference without query or fragment (the fast path), and then the credentials. */
-  pushPlain(out: string[], uri: string): void {
-    out.push(uri, this.#queryWritten);
+  /** What follows a relative reference without query or fragment (the fast path: `seg1.ts` + `?Policy=...`). */
+  get afterPlain(): string {
+    return this.#queryWritten;
   }
 
   /**

@@ -10,6 +10,14 @@ import type { Context } from './context.js';
 import { ambiguity, hostEndsWithin, qualifies, referenceKind } from './host-rule.js';
 import { recordDefine, substituteCredentialVariables, substitutedPrefix } from './variables.js';
 
+/** 1 for the ASCII characters a plain relative reference holds: printable, and none of `:`, `?`, `#`, `{`, `\`. */
+const PLAIN_REFERENCE = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0x21; c < 0x7f; c++) table[c] = 1;
+  for (const c of [0x3a, 0x3f, 0x23, 0x7b, 0x5c]) table[c] = 0;
+  return table;
+})();
+
 /**
  * True when body[start, end) is a relative reference with nothing a URL parser or the host rule could read
  * another way: printable ASCII only (no spaces, controls, backslashes or non-ASCII whitespace players trim), no
@@ -19,13 +27,10 @@ export function isPlainRelative(body: string, start: number, end: number): boole
   if (body.charCodeAt(start) === 0x2f && body.charCodeAt(start + 1) === 0x2f) return false;
   for (let i = start; i < end; i++) {
     const c = body.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f || c === 0x3a /* : */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x7b /* { */ || c === 0x5c /* \ */) {
-      return false;
-    }
+    if (c >= 128 || PLAIN_REFERENCE[c] === 0) return false;
   }
   return true;
 }
-
 
 export function rewriteLine(line: string, ctx: Context): string {
   if (line.length === 0) return line;
