@@ -37,12 +37,14 @@ export class OutputChecker {
 
   /** Reads `piece`; returns the verdict so far (undefined while nothing failed). */
   feed(piece: string): CheckVerdict | undefined {
+    const state = this.#state;
+    const stops = this.#stops;
     let pos = 0;
     while (this.#verdict === undefined && pos < piece.length) {
       this.#line++;
-      const plainEnd = plainLineEnd(piece, pos, this.#state.options, this.#stops);
+      const plainEnd = plainLineEnd(piece, pos, state.options, stops);
       if (plainEnd !== -1) {
-        if (plainEnd > pos && piece.charCodeAt(pos) !== 0x23 /* # */) this.#state.credentialsSeen = true;
+        if (plainEnd > pos && piece.charCodeAt(pos) !== 0x23 /* # */) state.credentialsSeen = true;
         pos = nextLineStart(piece, plainEnd);
         continue;
       }
@@ -50,8 +52,8 @@ export class OutputChecker {
       if (nl === -1) nl = piece.length;
       let end = nl;
       if (end > pos && piece.charCodeAt(end - 1) === 0x0d) end--;
-      const facts: LineFacts | string = inspectLine(piece, pos, end, this.#state.options, this.#stops, this.#facts);
-      const failure = typeof facts === 'string' ? facts : judgeLine(piece, facts, this.#state);
+      const facts: LineFacts | string = inspectLine(piece, pos, end, state.options, stops, this.#facts);
+      const failure = typeof facts === 'string' ? facts : judgeLine(piece, facts, state);
       if (failure !== undefined) this.#verdict = { failure: failure as CheckFailure, line: this.#line };
       pos = nl + 1;
     }
