@@ -3,20 +3,13 @@ import { OutputChecker, checkOutput } from '../../src/checker/index.js';
 import type { CheckOptions } from '../../src/checker/index.js';
 import { rewritePlaylistDetailed } from '../../src/rewriter/index.js';
 import { ALLOW_HOSTS, CREDS, VIEWER_URL } from '../hostile/oracle.js';
+import { CHECK_OPTIONS, credentialValue } from './options.js';
 import { hlsJsLeak, whatwgLeak } from '../hostile/readers.js';
 
 // The post-condition on its own: it must refuse what a broken writer produces, whatever the writer believed, and
 // accept what the real rewriter writes.
 
-const value = (name: string) => CREDS.split('&').find((p) => p.startsWith(`${name}=`))!.slice(name.length + 1);
-const OPTIONS: CheckOptions = {
-  playlistUrl: new URL(VIEWER_URL),
-  allowedHosts: new Set(ALLOW_HOSTS),
-  secrets: [value('Policy'), value('Signature')],
-  written: CREDS,
-  credentialNames: new Set(['policy', 'signature', 'key-pair-id', 'hash-algorithm', 'expires']),
-};
-const check = (text: string, options: Partial<CheckOptions> = {}) => checkOutput(text, { ...OPTIONS, ...options })?.failure;
+const check = (text: string, options: Partial<CheckOptions> = {}) => checkOutput(text, { ...CHECK_OPTIONS, ...options })?.failure;
 
 /** A media playlist as the origin writes it. */
 const INPUT = (lines: string) => `#EXTM3U\n#EXT-X-VERSION:11\n#EXT-X-TARGETDURATION:4\n${lines}\n#EXTINF:4,\nlast.ts\n#EXT-X-ENDLIST\n`;
@@ -64,7 +57,7 @@ describe('the post-condition against a deliberately broken writer', () => {
     expect(check(MEDIA(`# ${CREDS}`))).toBe('credential-outside-uri');
     expect(check(MEDIA(`#EXT-X-DATERANGE:ID="d",START-DATE="2026-01-01T00:00:00Z",X-NOTE="a?${CREDS}"`))).toBe('credential-outside-uri');
     expect(check(MEDIA(`#EXT-X-MAP:URI="a.mp4?${CREDS}",URI="//evil.example/b"`))).toBe('credential-outside-uri');
-    expect(check(MEDIA(`#EXTINF:4,${value('Signature')}`))).toBe('credential-outside-uri');
+    expect(check(MEDIA(`#EXTINF:4,${credentialValue('Signature')}`))).toBe('credential-outside-uri');
   });
 
   for (const [name, input, failure] of CLASSES) {
@@ -121,9 +114,9 @@ seg.ts?${CREDS}#frag//evil.example`))).toBeUndefined();
 https:evil.example/x.ts?${CREDS}`))).toBe('foreign-host');
     expect(check(MEDIA(`#EXTINF:4,
 seg.ts?${CREDS}&${CREDS}`))).toBeUndefined();
-    expect(check(MEDIA(`#EXTINF:4,${value('Signature')}`))).toBe('credential-outside-uri');
+    expect(check(MEDIA(`#EXTINF:4,${credentialValue('Signature')}`))).toBe('credential-outside-uri');
     expect(check(MEDIA(`#EXTINF:4,
-seg${value('Policy')}.ts?${CREDS}`))).toBeUndefined();
+seg${credentialValue('Policy')}.ts?${CREDS}`))).toBeUndefined();
   });
 
   it('accepts the compact form, and refuses its variable in a foreign URI or outside any URI', () => {
@@ -153,10 +146,10 @@ seg${value('Policy')}.ts?${CREDS}`))).toBeUndefined();
   it('reads the output in pieces the same way as whole, and says the line it stopped at, never its text', () => {
     const text = MEDIA('#EXTINF:4,\nhttps://evil.example/a.ts');
     const out = brokenWriter(text);
-    const whole = checkOutput(out, OPTIONS);
+    const whole = checkOutput(out, CHECK_OPTIONS);
     expect(whole).toEqual({ failure: 'foreign-host', line: 5 });
-    expect(JSON.stringify(whole)).not.toContain(value('Signature'));
-    const pieces = new OutputChecker(OPTIONS);
+    expect(JSON.stringify(whole)).not.toContain(credentialValue('Signature'));
+    const pieces = new OutputChecker(CHECK_OPTIONS);
     for (const line of out.split(/(?<=\n)/)) pieces.feed(line);
     expect(pieces.finish()).toEqual(whole);
   });

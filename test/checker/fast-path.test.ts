@@ -3,28 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { newCheckState } from '../../src/checker/check.js';
 import { emptyFacts, inspectLine, nextLineStart, plainLineEnd, stopTable } from '../../src/checker/lines.js';
 import { judgeLine } from '../../src/checker/places.js';
-import type { CheckOptions } from '../../src/checker/index.js';
-import { ALLOW_HOSTS, CREDS, VIEWER_URL } from '../hostile/oracle.js';
+import { CREDS } from '../hostile/oracle.js';
+import { CHECK_OPTIONS, credentialValue } from './options.js';
 
 // The check reads the two commonest line shapes in one pass (plainLineEnd) and every other line in full
 // (inspectLine, then judgeLine). Whatever line the short reading accepts, the full reading must accept too, end it
 // at the same place, and see the same credentials: the short reading is only ever a faster way to the same verdict.
 
-const value = (name: string) => CREDS.split('&').find((p) => p.startsWith(`${name}=`))!.slice(name.length + 1);
-const OPTIONS: CheckOptions = {
-  playlistUrl: new URL(VIEWER_URL),
-  allowedHosts: new Set(ALLOW_HOSTS),
-  secrets: [value('Policy'), value('Signature')],
-  written: CREDS,
-  credentialNames: new Set(['policy', 'signature', 'key-pair-id', 'hash-algorithm']),
-};
-const STOPS = stopTable(OPTIONS);
+const STOPS = stopTable(CHECK_OPTIONS);
 
 /** Pieces of lines: path characters, everything the rules stop at, the credentials and pieces of them. */
 const piece = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('seg', '1080p', '/', '.', '-', '_', '~', '%2F', '0', 'e', 'y', 'J', 'P', '=', '&', '"', ',', '@', '[', '<') },
   { weight: 3, arbitrary: fc.constantFrom('?', ':', '#', '{$v}', '{', '$', '\\', ' ', '\t', '//', 'https:', 'EXTINF:4,', 'EXT-X-KEY:URI="k"', 'EXT-X-DEFINE:', 'EXT-X-CONTENT-STEERING:') },
-  { weight: 3, arbitrary: fc.constantFrom(`?${CREDS}`, CREDS, value('Policy'), value('Signature'), CREDS.slice(0, 40)) },
+  { weight: 3, arbitrary: fc.constantFrom(`?${CREDS}`, CREDS, credentialValue('Policy'), credentialValue('Signature'), CREDS.slice(0, 40)) },
   { weight: 1, arbitrary: fc.constantFrom('\r', '\u2028', '\u0085', '\u00a0', '\ufeff', '\u0000', '\u007f', 'é') },
 );
 const line = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
@@ -37,14 +29,14 @@ describe('the check\'s one-pass reading of common lines', () => {
       fc.property(line, terminator, (text, end) => {
         // The line, then either the end of the text or a terminator and a next line.
         const whole = end === '' ? text : `${text}${end}#EXTINF:4,\n`;
-        const plainEnd = plainLineEnd(whole, 0, OPTIONS, STOPS);
+        const plainEnd = plainLineEnd(whole, 0, CHECK_OPTIONS, STOPS);
         if (plainEnd === -1) return;
         accepted++;
         const feed = whole.indexOf('\n');
         const lineEnd = feed === -1 ? whole.length : whole.charCodeAt(feed - 1) === 0x0d ? feed - 1 : feed;
         expect(plainEnd).toBe(lineEnd);
         if (feed !== -1) expect(nextLineStart(whole, plainEnd)).toBe(feed + 1);
-        const state = newCheckState(OPTIONS);
+        const state = newCheckState(CHECK_OPTIONS);
         const facts = inspectLine(whole, 0, lineEnd, state.options, STOPS, emptyFacts());
         expect(typeof facts).toBe('object');
         expect(judgeLine(whole, facts as Exclude<typeof facts, string>, state)).toBeUndefined();
@@ -57,7 +49,7 @@ describe('the check\'s one-pass reading of common lines', () => {
   });
 
   it('reads the shapes of a VOD playlist in one pass, and sends doubtful ones to the full reading', () => {
-    const at = (text: string) => plainLineEnd(`${text}\n`, 0, OPTIONS, STOPS);
+    const at = (text: string) => plainLineEnd(`${text}\n`, 0, CHECK_OPTIONS, STOPS);
     expect(at('#EXTINF:6.006,')).toBe(14);
     expect(at(`1080p/segment_000001.m4s?${CREDS}`)).toBe(25 + CREDS.length);
     expect(at('')).toBe(0);
